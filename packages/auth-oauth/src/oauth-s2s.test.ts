@@ -1,0 +1,219 @@
+import { ImsError } from '@umapi/auth-core';
+import { type FakeIms, startFakeIms } from '@umapi/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { OAuthS2S } from './oauth-s2s.js';
+
+const HOUR_MS = 3_600_000;
+
+let ims: FakeIms;
+
+beforeAll(async () => {
+  ims = await startFakeIms();
+});
+
+afterAll(async () => {
+  await ims.close();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+async function newAuth(overrides: Record<string, unknown> = {}): Promise<OAuthS2S> {
+  const credentials = await ims.createOAuthCredentials();
+  return new OAuthS2S({ ...credentials, authHost: ims.url, ...overrides });
+}
+
+function exchangeCount(auth: OAuthS2S): number {
+  return ims.exchanges.filter((exchange) => exchange.clientId === auth.clientId).length;
+}
+
+describe('OAuthS2S token exchange', () => {
+  it.each(['/ims/token/v3', '/ims/token/v2'])('exchanges a token at %s', async (authEndpoint) => {
+    const auth = await newAuth({ authEndpoint });
+
+    const { token, expiresAt } = await auth.getAccessToken();
+
+    const verified = ims.verifyAccessToken(token);
+    expect(verified).not.toBeNull();
+    expect(verified?.clientId).toBe(auth.clientId);
+    expect(verified?.scopes).toEqual(expect.arrayContaining(['openid', 'AdobeID', 'user_management_sdk']));
+    expect(expiresAt).toBe(verified?.expiresAt);
+    expect(auth.tokenEndpoint).toBe(`${ims.url}${authEndpoint}`);
+  });
+
+  it('sends the client_credentials grant with comma-joined scopes', async () => {
+    const auth = await newAuth({ scopes: ['openid', 'AdobeID', 'user_management_sdk'] });
+
+    await auth.getAccessToken();
+
+    const exchange = ims.exchanges.findLast((entry) => entry.clientId === auth.clientId);
+    expect(exchange?.grantType).toBe('client_credentials');
+    expect(exchange?.scopes).toEqual(['openid', 'AdobeID', 'user_management_sdk']);
+    expect(exchange?.status).toBe(200);
+  });
+
+  it('reads expires_in as seconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 5, 12) });
+    const auth = await newAuth();
+    ims.failNext({
+      status: 200,
+      body: { access_token: 'issued-by-test', token_type: 'bearer', expires_in: 86_399 },
+    });
+
+    const { token, expiresAt } = await auth.getAccessToken();
+
+    expect(token).toBe('issued-by-test');
+    expect(expiresAt).toBe(Date.UTC(2026, 0, 5, 12) + 86_399_000);
+  });
+
+  it('keeps the org ID for Connection', async () => {
+    const auth = await newAuth({ orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg' });
+
+    expect(auth.orgId).toBe('ABCDEF0123456789ABCDEF01@AdobeOrg');
+  });
+});
+
+describe('OAuthS2S rejections', () => {
+  it('reports a wrong client secret as invalid_client', async () => {
+    const auth = await newAuth({ clientSecret: 'p8e-wrong-secret' });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe('invalid_client');
+    expect((error as ImsError).status).toBe(401);
+    expect((error as ImsError).endpoint).toBe(`${ims.url}/ims/token/v3`);
+  });
+
+  it('reports an unknown client ID as invalid_client', async () => {
+    const auth = await newAuth({ clientId: 'ffffffffffffffffffffffffffffffff' });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe('invalid_client');
+  });
+
+  it.each([
+    [400, 'invalid_scope', 'scope foo is not allowed'],
+    [400, 'invalid_request', 'missing grant_type'],
+    [400, 'unsupported_grant_type', 'grant type not supported'],
+    [401, 'invalid_client', 'invalid client_secret parameter'],
+    [403, 'unauthorized_client', 'client is not allowed the client_credentials grant'],
+  ])('reports %i %s as an ImsError', async (status, code, description) => {
+    const auth = await newAuth();
+    ims.failNext({ status, body: { error: code, error_description: description } });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe(code);
+    expect((error as ImsError).status).toBe(status);
+    expect((error as ImsError).description).toBe(description);
+  });
+
+  it('reports an HTML page as an unexpected response', async () => {
+    const auth = await newAuth();
+    ims.failNext({ status: 403, body: '<html><body>Access denied by proxy</body></html>' });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe('unexpected_response');
+    expect((error as ImsError).status).toBe(403);
+  });
+
+  it('does not cache a failure', async () => {
+    const auth = await newAuth();
+    ims.failNext({ status: 400, body: { error: 'invalid_scope', error_description: 'no' } });
+
+    await expect(auth.getAccessToken()).rejects.toBeInstanceOf(ImsError);
+    const { token } = await auth.getAccessToken();
+
+    expect(ims.verifyAccessToken(token)).not.toBeNull();
+  });
+});
+
+describe('OAuthS2S token cache', () => {
+  it('reuses a fresh token', async () => {
+    const auth = await newAuth();
+
+    const first = await auth.getAccessToken();
+    const second = await auth.getAccessToken();
+
+    expect(second.token).toBe(first.token);
+    expect(exchangeCount(auth)).toBe(1);
+  });
+
+  it('shares one exchange among 1,000 concurrent callers', async () => {
+    const auth = await newAuth();
+
+    const tokens = await Promise.all(Array.from({ length: 1_000 }, () => auth.getAccessToken()));
+
+    expect(new Set(tokens.map((token) => token.token)).size).toBe(1);
+    expect(exchangeCount(auth)).toBe(1);
+  });
+
+  it('refreshes in the background inside the refresh window', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 5, 12) });
+    const auth = await newAuth({ refreshWindowMs: HOUR_MS });
+    const first = await auth.getAccessToken();
+
+    vi.setSystemTime(first.expiresAt - HOUR_MS / 2);
+    const during = await auth.getAccessToken();
+    expect(during.token).toBe(first.token);
+    await vi.waitFor(() => expect(exchangeCount(auth)).toBe(2));
+
+    const after = await vi.waitFor(async () => {
+      const next = await auth.getAccessToken();
+      expect(next.token).not.toBe(first.token);
+      return next;
+    });
+    expect(after.expiresAt).toBeGreaterThan(first.expiresAt);
+    expect(exchangeCount(auth)).toBe(2);
+  });
+
+  it('exchanges a new token after expiry', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 5, 12) });
+    const auth = await newAuth();
+    const first = await auth.getAccessToken();
+
+    vi.setSystemTime(first.expiresAt + 1);
+    const second = await auth.getAccessToken();
+
+    expect(second.token).not.toBe(first.token);
+    expect(exchangeCount(auth)).toBe(2);
+  });
+
+  it('exchanges a new token after invalidate', async () => {
+    const auth = await newAuth();
+    const first = await auth.getAccessToken();
+
+    auth.invalidate();
+    const second = await auth.getAccessToken();
+
+    expect(second.token).not.toBe(first.token);
+    expect(exchangeCount(auth)).toBe(2);
+  });
+
+  it('exchanges a new token on forceRefresh', async () => {
+    const auth = await newAuth();
+    await auth.getAccessToken();
+
+    await auth.getAccessToken({ forceRefresh: true });
+
+    expect(exchangeCount(auth)).toBe(2);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const auth = await newAuth();
+    ims.failNext({ status: 200, delayMs: 200, times: 1 });
+    const controller = new AbortController();
+
+    const pending = auth.getAccessToken({ signal: controller.signal });
+    controller.abort(new Error('caller gave up'));
+
+    await expect(pending).rejects.toThrow('caller gave up');
+  });
+});

@@ -1,0 +1,134 @@
+import { ConfigurationError } from '@umapi/auth-core';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCOPES, resolveOptions } from './options.js';
+
+const SECRET = 'p8e-Secret-Value-0123456789';
+const valid = { clientId: 'client-1', clientSecret: SECRET };
+
+function problemsOf(input: unknown): { field: string; message: string }[] {
+  try {
+    resolveOptions(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const configurationError = error as ConfigurationError;
+    expect(configurationError.code).toBe('ERR_UMAPI_CONFIGURATION');
+    expect(configurationError.message).not.toContain(SECRET);
+    return [...configurationError.problems];
+  }
+
+  throw new Error('expected a ConfigurationError');
+}
+
+describe('resolveOptions', () => {
+  it('applies defaults', () => {
+    const resolved = resolveOptions(valid);
+
+    expect(resolved.scopes).toEqual(['openid', 'AdobeID', 'user_management_sdk']);
+    expect(resolved.scopes).toBe(DEFAULT_SCOPES);
+    expect(resolved.endpoint.url).toBe('https://ims-na1.adobelogin.com/ims/token/v3');
+    expect(resolved.timeoutMs).toBe(30_000);
+    expect(resolved.refreshWindowMs).toBeUndefined();
+    expect(resolved.orgId).toBeUndefined();
+  });
+
+  it('keeps given values', () => {
+    const resolved = resolveOptions({
+      ...valid,
+      orgId: 'ABC@AdobeOrg',
+      scopes: ['openid', 'user_management_sdk', 'openid'],
+      authHost: 'http://127.0.0.1:4000',
+      authEndpoint: '/ims/token/v2',
+      timeout: 5_000,
+      refreshWindowMs: 0,
+      sslVerify: false,
+    });
+
+    expect(resolved.orgId).toBe('ABC@AdobeOrg');
+    expect(resolved.scopes).toEqual(['openid', 'user_management_sdk']);
+    expect(resolved.endpoint.url).toBe('http://127.0.0.1:4000/ims/token/v2');
+    expect(resolved.timeoutMs).toBe(5_000);
+    expect(resolved.refreshWindowMs).toBe(0);
+    expect(resolved.transport).toEqual({ sslVerify: false });
+  });
+
+  it('treats undefined options as absent', () => {
+    const resolved = resolveOptions({ ...valid, authHost: undefined, scopes: undefined, client_id: undefined });
+
+    expect(resolved.endpoint.origin).toBe('https://ims-na1.adobelogin.com');
+    expect(resolved.scopes).toBe(DEFAULT_SCOPES);
+  });
+
+  it.each([
+    [undefined, 'options'],
+    [null, 'options'],
+    ['client-1', 'options'],
+    [['client-1'], 'options'],
+  ])('rejects %j as the options object', (input, field) => {
+    expect(problemsOf(input)).toEqual([expect.objectContaining({ field })]);
+  });
+
+  it('lists every missing field at once', () => {
+    expect(problemsOf({})).toEqual([
+      { field: 'clientId', message: 'is required' },
+      { field: 'clientSecret', message: 'is required' },
+    ]);
+  });
+
+  it.each([
+    [{ clientId: 42 }, 'clientId', 'must be a string, got a number'],
+    [{ clientId: ' client-1' }, 'clientId', 'whitespace'],
+    [{ clientSecret: `${SECRET}\n` }, 'clientSecret', 'whitespace'],
+    [{ clientSecret: Buffer.from(SECRET) }, 'clientSecret', 'must be a string, got an object'],
+    [{ orgId: '' }, 'orgId', 'is required'],
+    [{ scopes: 'openid,AdobeID' }, 'scopes', 'non-empty array'],
+    [{ scopes: [] }, 'scopes', 'non-empty array'],
+    [{ scopes: ['openid', 'Adobe ID'] }, 'scopes', '"Adobe ID" is not a scope name'],
+    [{ scopes: ['openid,AdobeID'] }, 'scopes', 'no spaces or commas'],
+    [{ authHost: 'ftp://ims.example.com' }, 'authHost', 'protocol ftp:'],
+    [{ authEndpoint: '?' }, 'authEndpoint', 'not a path'],
+    [{ timeout: 0 }, 'timeout', 'greater than zero'],
+    [{ timeout: '30s' }, 'timeout', 'milliseconds'],
+    [{ timeout: Number.POSITIVE_INFINITY }, 'timeout', 'milliseconds'],
+    [{ refreshWindowMs: -1 }, 'refreshWindowMs', 'zero or more'],
+    [{ sslVerify: 'false' }, 'sslVerify', 'true or false'],
+    [{ ca: 42 }, 'ca', 'PEM string'],
+    [{ fetch: 'fetch' }, 'fetch', 'must be a function'],
+  ])('rejects %j', (override, field, message) => {
+    expect(problemsOf({ ...valid, ...override })).toEqual([
+      { field, message: expect.stringContaining(message) },
+    ]);
+  });
+
+  it.each([
+    ['client_id', 'clientId'],
+    ['client_secret', 'clientSecret'],
+    ['org_id', 'orgId'],
+    ['ims_host', 'authHost'],
+    ['ims_endpoint', 'authEndpoint'],
+    ['ssl_verify', 'sslVerify'],
+    ['scope', 'scopes'],
+    ['api_key', 'clientId'],
+  ])('names %s as %s', (pythonName, name) => {
+    expect(problemsOf({ ...valid, [pythonName]: 'x' })).toEqual([
+      { field: pythonName, message: `unknown option; use ${name} instead` },
+    ]);
+  });
+
+  it('rejects a Python-style configuration with every field named', () => {
+    const problems = problemsOf({ client_id: 'client-1', client_secret: SECRET, org_id: 'ABC@AdobeOrg' });
+
+    expect(problems.map((problem) => problem.field)).toEqual([
+      'client_id',
+      'client_secret',
+      'org_id',
+      'clientId',
+      'clientSecret',
+    ]);
+  });
+
+  it('rejects an unknown option', () => {
+    expect(problemsOf({ ...valid, privateKey: 'x' })).toEqual([
+      { field: 'privateKey', message: expect.stringContaining('valid options are clientId, clientSecret') },
+    ]);
+  });
+});

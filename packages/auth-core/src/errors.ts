@@ -28,7 +28,11 @@ export class UmapiError extends Error {
 
 /** Returns true for any error thrown by a umapi package, from any copy of it. */
 export function isUmapiError(value: unknown): value is UmapiError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
 }
 
 /** One invalid or missing option. */
@@ -46,7 +50,10 @@ export interface ConfigurationProblem {
 export class ConfigurationError extends UmapiError {
   readonly problems: readonly ConfigurationProblem[];
 
-  constructor(problems: readonly ConfigurationProblem[], options: UmapiErrorOptions & { subject?: string } = {}) {
+  constructor(
+    problems: readonly ConfigurationProblem[],
+    options: UmapiErrorOptions & { subject?: string } = {},
+  ) {
     const subject = options.subject ?? 'options';
     const lines = problems.map((problem) => `  - ${problem.field}: ${problem.message}`);
     super(`Invalid ${subject}:\n${lines.join('\n')}`, 'ERR_UMAPI_CONFIGURATION', options);
@@ -96,7 +103,11 @@ export class NetworkError extends UmapiError {
   /** Node's system error code, such as `ECONNREFUSED`, when known. */
   readonly systemCode: string | undefined;
 
-  constructor(message: string, details: { host: string; systemCode?: string; cause?: unknown }, code = 'ERR_UMAPI_NETWORK') {
+  constructor(
+    message: string,
+    details: { host: string; systemCode?: string; cause?: unknown },
+    code = 'ERR_UMAPI_NETWORK',
+  ) {
     super(message, code, { cause: details.cause });
     this.host = details.host;
     this.systemCode = details.systemCode;
@@ -118,7 +129,13 @@ export class ProxyError extends NetworkError {
 
   constructor(
     message: string,
-    details: { host: string; proxyHost: string; proxyPort: string; status?: number; cause?: unknown },
+    details: {
+      host: string;
+      proxyHost: string;
+      proxyPort: string;
+      status?: number;
+      cause?: unknown;
+    },
   ) {
     super(message, details, 'ERR_UMAPI_PROXY');
     this.status = details.status;

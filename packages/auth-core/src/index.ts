@@ -15,6 +15,12 @@ export {
   type UmapiErrorOptions,
 } from './errors.js';
 export { createTransport, type Transport, type TransportOptions } from './transport.js';
-export { computeBackoff, type BackoffOptions, MAX_TIMER_DELAY_MS, parseRetryAfter, sleep } from './retry.js';
+export {
+  computeBackoff,
+  type BackoffOptions,
+  MAX_TIMER_DELAY_MS,
+  parseRetryAfter,
+  sleep,
+} from './retry.js';
 export { requestImsToken, type ImsTokenRequest, type ImsTokenResponse } from './ims-client.js';
 export { debug } from './debug.js';

@@ -17,7 +17,9 @@ export interface Transport {
 }
 
 /** Builds the transport for one authenticator or connection. Agents are built once, here. */
-export function createTransport(options: TransportOptions & { env?: NodeJS.ProcessEnv } = {}): Transport {
+export function createTransport(
+  options: TransportOptions & { env?: NodeJS.ProcessEnv } = {},
+): Transport {
   // TODO: implemented by the auth-core work.
   void options;
   throw new Error('not implemented');

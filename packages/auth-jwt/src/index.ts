@@ -1,1 +1,2 @@
-export {};
+export { JWTAuth } from './jwt-auth.js';
+export { JWT_AUTH_DEFAULTS, type JWTAuthOptions } from './options.js';

@@ -1,1 +1,17 @@
-export {};
+export { createClock, type FakeClock } from './clock.js';
+export type { FailNextOptions } from './server/faults.js';
+export type { ListenOptions } from './server/http-server.js';
+export type { AccessTokenInfo } from './ims/access-token.js';
+export type { RegisterJwtClientOptions, RegisterOAuthClientOptions } from './ims/clients.js';
+export type { PrivateKeyFormat } from './ims/credentials.js';
+export type { ExchangeOutcome, TokenExchange } from './ims/exchange-log.js';
+export {
+  type CreateJwtCredentialsOptions,
+  type CreateOAuthCredentialsOptions,
+  type FakeIms,
+  type FakeImsOptions,
+  type IssueAccessTokenOptions,
+  type JwtCredentials,
+  type OAuthCredentials,
+  startFakeIms,
+} from './ims/fake-ims.js';

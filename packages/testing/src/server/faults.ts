@@ -1,0 +1,133 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * A fault for the next request(s). With only `delayMs`, the request is
+ * answered normally after the delay; with `status`, `body` or `drop`, the
+ * injected answer replaces the normal one. With no field at all, the answer is
+ * a 503 with the service's usual error body.
+ */
+export interface FailNextOptions {
+  /** HTTP status of the injected answer. Default 503, or 429 when `retryAfter` is set. */
+  status?: number;
+  /**
+   * Body of the injected answer: a string is sent as is (as `text/html` when it
+   * starts with `<`, else `text/plain`), anything else as JSON. Default: the
+   * service's own error body for that status.
+   */
+  body?: unknown;
+  /** Extra response headers. */
+  headers?: Record<string, string>;
+  /** `Retry-After` header value: seconds as a number, or a string such as an HTTP date. */
+  retryAfter?: number | string;
+  /** Wait this many real milliseconds before answering (or dropping). Default 0. */
+  delayMs?: number;
+  /** Destroy the connection without an answer, as a crashed proxy does. Default `false`. */
+  drop?: boolean;
+  /** How many consecutive requests get this fault. Default 1. */
+  times?: number;
+}
+
+interface QueuedFault {
+  fault: FailNextOptions;
+  remaining: number;
+}
+
+/** Faults waiting for the next requests, in the order `failNext` queued them. */
+export class FaultQueue {
+  readonly #queue: QueuedFault[] = [];
+
+  /** Queues `fault` for the next `fault.times` requests. */
+  add(fault: FailNextOptions = {}): void {
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 1) {
+      throw new TypeError(`failNext({ times }) expects a positive integer, got ${String(fault.times)}.`);
+    }
+    if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
+      throw new TypeError(`failNext({ delayMs }) expects milliseconds >= 0, got ${String(fault.delayMs)}.`);
+    }
+    this.#queue.push({ fault: { ...fault }, remaining: times });
+  }
+
+  /** Takes the fault for the current request, if one is queued. */
+  take(): FailNextOptions | undefined {
+    const head = this.#queue[0];
+    if (!head) return undefined;
+
+    head.remaining -= 1;
+    if (head.remaining === 0) this.#queue.shift();
+    return head.fault;
+  }
+
+  /** Drops every queued fault. */
+  clear(): void {
+    this.#queue.length = 0;
+  }
+
+  get pending(): number {
+    return this.#queue.reduce((sum, entry) => sum + entry.remaining, 0);
+  }
+}
+
+/** Whether a fault replaces the normal answer, rather than only delaying it. */
+export function replacesAnswer(fault: FailNextOptions): boolean {
+  const hasOnlyDelay =
+    fault.delayMs !== undefined &&
+    fault.status === undefined &&
+    fault.body === undefined &&
+    fault.retryAfter === undefined &&
+    !fault.drop;
+  return !hasOnlyDelay;
+}
+
+/** Timers for delayed answers, cleared when the server closes so none outlives it. */
+export class DelayTimers {
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  wait(ms: number): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        resolve();
+      }, ms);
+      this.#timers.add(timer);
+    });
+  }
+
+  /** Cancels every pending delay. Their requests are never answered, and close() destroys their sockets. */
+  clear(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
+
+/**
+ * Sends the injected answer for `fault`, or destroys the socket for `drop`.
+ * `defaultBody` supplies the service's error body when the fault has none.
+ */
+export function sendFault(
+  request: IncomingMessage,
+  response: ServerResponse,
+  fault: FailNextOptions,
+  defaultBody: (status: number) => unknown,
+): void {
+  if (fault.drop) {
+    request.socket.destroy();
+    return;
+  }
+
+  const status = fault.status ?? (fault.retryAfter !== undefined ? 429 : 503);
+  const body = fault.body ?? defaultBody(status);
+  const headers: Record<string, string> = { ...fault.headers };
+  if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+
+  if (typeof body === 'string') {
+    const type = body.trimStart().startsWith('<') ? 'text/html' : 'text/plain';
+    response.writeHead(status, { 'content-type': `${type}; charset=utf-8`, ...headers });
+    response.end(body);
+    return;
+  }
+
+  response.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
+  response.end(JSON.stringify(body));
+}

@@ -1,1 +1,24 @@
-export {};
+export {
+  Connection,
+  type ExecuteOptions,
+  type UmapiGroup,
+  type UmapiUser,
+  type UsersQuery,
+} from './connection.js';
+export {
+  HttpError,
+  type HttpErrorDetails,
+  ListingError,
+  type ListingErrorDetails,
+  MAX_BODY_EXCERPT,
+  RequestError,
+  ResponseError,
+  ServerError,
+  UnavailableError,
+  type UnavailableErrorDetails,
+} from './errors.js';
+export { CONNECTION_DEFAULTS, type ConnectionLogger, type ConnectionOptions } from './options.js';
+export type { HttpMethod, RequestOptions, UmapiResponse } from './request.js';
+export { RETRYABLE_STATUSES } from './retry.js';
+export type { ConnectionStatus, LocalStatus, ServerStatus } from './status.js';
+export { buildUserAgent, CLIENT_VERSION } from './user-agent.js';

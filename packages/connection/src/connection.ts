@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import { type Authenticator, createTransport, debug, type Transport } from '@umapi/auth-core';
+import { RequestError } from './errors.js';
+import { type ConnectionLogger, type ConnectionOptions, CONNECTION_DEFAULTS, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
+import { listItems } from './paging.js';
+import { type PreparedRequest, prepareRequest, type RequestOptions, type UmapiResponse } from './request.js';
+import { type RetrySettings, sendWithRetries } from './retry.js';
+import { classifyRequest, getRateLimiter, type RateLimiter } from './rate-limit/index.js';
+import { type ActionSender, createActionExecutor, type ExecuteResult, type UserAction, type UserActionJson } from './sibling-stubs.js';
+import { checkServerStatus, type ConnectionStatus, type ServerStatus } from './status.js';
+import { buildUserAgent } from './user-agent.js';
+
+/** A user record as UMAPI returns it; the fields depend on the account type. */
+export interface UmapiUser {
+  email: string;
+  status?: string;
+  username?: string;
+  domain?: string;
+  firstname?: string;
+  lastname?: string;
+  country?: string;
+  type?: string;
+  groups?: string[];
+  [field: string]: unknown;
+}
+
+/** A user group or product profile as UMAPI returns it. */
+export interface UmapiGroup {
+  groupName: string;
+  groupId?: number;
+  type?: string;
+  memberCount?: number;
+  [field: string]: unknown;
+}
+
+/** Filters of `users()`. Without one, every user of the org is listed. */
+export interface UsersQuery {
+  /** List only users of this domain. */
+  domain?: string;
+  /** List only members of this user group or product profile. */
+  group?: string;
+  /** With `group`: false also lists members through nested groups. UMAPI's default is true. */
+  directOnly?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options of `execute()`. */
+export interface ExecuteOptions {
+  /** Send every queued action now, even if the last batch is not full. Default true. */
+  immediate?: boolean;
+  signal?: AbortSignal;
+}
+
+type ActionExecutor = ReturnType<typeof createActionExecutor>;
+
+/**
+ * An authenticated connection to Adobe's User Management API for one org.
+ *
+ * It accepts any authenticator (`JWTAuth`, `OAuthS2S`, or one written by
+ * hand), sends every call with the authentication and tracing headers,
+ * retries transient failures, keeps within UMAPI's per-client request
+ * budgets, pages through listings and batches user actions.
+ *
+ * @example
+ * const auth = new OAuthS2S({ clientId, clientSecret, orgId });
+ * const connection = new Connection({ auth });
+ * for await (const user of connection.users({ domain: 'example.com' })) {
+ *   console.log(user.email);
+ * }
+ */
+export class Connection {
+  /** The org ID all calls are for. */
+  readonly orgId: string;
+  /** The UMAPI endpoint, without a trailing slash. */
+  readonly endpoint: string;
+  /** Whether actions are sent with `testOnly=true`. */
+  readonly testMode: boolean;
+  /** A random id of this connection, the first part of every `X-Request-Id`. */
+  readonly connectionId: string = randomUUID();
+
+  readonly #auth: Authenticator;
+  readonly #options: ResolvedConnectionOptions;
+  readonly #transport: Transport;
+  readonly #limiter: RateLimiter;
+  readonly #logger: Required<ConnectionLogger>;
+  readonly #userAgent: string;
+  readonly #retrySettings: RetrySettings;
+  readonly #executor: ActionExecutor;
+  readonly #counters = { requests: 0, retries: 0, multipleQueries: 0, singleQueries: 0 };
+  #serverStatus: ServerStatus;
+  #lastRequestTime = 0;
+
+  /**
+   * Creates a connection. Sends nothing until the first call.
+   *
+   * @param options - See {@link ConnectionOptions}; only `auth` is required.
+   * @throws ConfigurationError when `auth` is not an authenticator (such as a
+   *   plain credentials object), no org ID is known, or an option is invalid
+   *   or unknown; every problem is listed at once.
+   */
+  constructor(options: ConnectionOptions) {
+    this.#options = resolveConnectionOptions(options);
+    this.#auth = this.#options.auth;
+    this.orgId = this.#options.orgId;
+    this.endpoint = this.#options.endpoint;
+    this.testMode = this.#options.testMode;
+    this.#logger = resolveLogger(this.#options.logger);
+    this.#userAgent = buildUserAgent(this.#options.userAgent);
+    this.#serverStatus = { status: 'Never contacted', endpoint: this.endpoint };
+
+    this.#transport = createTransport({ sslVerify: this.#options.sslVerify, ca: this.#options.ca, fetch: this.#options.fetch });
+    this.#limiter = getRateLimiter(this.#auth.clientId, this.#options.rateLimits);
+    this.#retrySettings = {
+      auth: this.#auth,
+      limiter: this.#limiter,
+      logger: this.#logger,
+      fetch: this.#transport.fetch,
+      buildHeaders: (request, token, requestId) => this.#buildHeaders(request, token, requestId),
+      nextRequestId: () => this.#nextRequestId(),
+      timeoutMs: this.#options.timeout,
+      maxRetries: this.#options.maxRetries,
+      maxRetryWaitMs: this.#options.maxRetryWaitMs,
+      retryBaseDelayMs: this.#options.retryBaseDelayMs,
+      retryMaxDelayMs: CONNECTION_DEFAULTS.retryMaxDelayMs,
+      counters: this.#counters,
+    };
+    this.#executor = createActionExecutor({ send: this.#sendActions });
+  }
+
+  /**
+   * Sends one UMAPI request with retries and returns the parsed answer.
+   *
+   * @param path - Path relative to the endpoint, such as `users/12345@AdobeOrg/0`.
+   * @param options - Method (default GET, or POST with `json`), JSON body, query parameters, abort signal, extra headers.
+   * @returns The status, headers and parsed JSON body of a 2xx answer.
+   * @throws UnavailableError when retries run out or the server asks to wait longer than `maxRetryWaitMs`.
+   * @throws RequestError for a 4xx answer (a 401 only after a retry with a new token failed).
+   * @throws ServerError for a 5xx answer other than 502, 503 and 504.
+   * @throws ResponseError for a 2xx answer that is not JSON, or whose `result` is `error`.
+   * @throws The signal's reason when it aborts; an already-aborted signal sends nothing.
+   *
+   * @example
+   * const { body } = await connection.request(`groups/${connection.orgId}/0`);
+   */
+  async request<Body = unknown>(path: string, options: RequestOptions = {}): Promise<UmapiResponse<Body>> {
+    options.signal?.throwIfAborted();
+    const prepared = prepareRequest(this.endpoint, path, options);
+    return (await this.#send(prepared, options.signal)) as UmapiResponse<Body>;
+  }
+
+  /**
+   * Lists users of the org, page by page, as they arrive.
+   *
+   * @param query - Optional domain or group filter and abort signal.
+   * @returns An async iterable over every user; only one page is held in memory.
+   * @throws ListingError (from the iteration) when a page fails; the listing never ends early without an error.
+   *
+   * @example
+   * for await (const user of connection.users({ group: 'Designers' })) console.log(user.email);
+   */
+  users(query: UsersQuery = {}): AsyncIterable<UmapiUser> {
+    const { domain, group, directOnly, signal } = query;
+    const searchParams: Record<string, string> = {};
+    if (domain !== undefined) {
+      searchParams.domain = domain;
+    }
+    if (directOnly !== undefined) {
+      searchParams.directOnly = String(directOnly);
+    }
+
+    const groupSegment = group === undefined ? '' : `/${encodeURIComponent(group)}`;
+    const pagePath = (page: number) => `users/${encodeURIComponent(this.orgId)}/${page}${groupSegment}`;
+    return this.#listing<UmapiUser>('users', pagePath, searchParams, signal);
+  }
+
+  /**
+   * Lists the user groups and product profiles of the org, page by page.
+   *
+   * @throws ListingError (from the iteration) when a page fails.
+   */
+  groups(options: { signal?: AbortSignal } = {}): AsyncIterable<UmapiGroup> {
+    const pagePath = (page: number) => `groups/${encodeURIComponent(this.orgId)}/${page}`;
+    return this.#listing<UmapiGroup>('groups', pagePath, {}, options.signal);
+  }
+
+  /**
+   * Looks up one user by email or username.
+   *
+   * @returns The user, or null when UMAPI answers 404.
+   * @throws The errors of {@link Connection.request}.
+   */
+  async user(email: string, options: { signal?: AbortSignal } = {}): Promise<UmapiUser | null> {
+    if (typeof email !== 'string' || email.trim() === '') {
+      throw new TypeError('user() needs the email or username of the user to look up');
+    }
+
+    this.#counters.singleQueries += 1;
+    try {
+      const path = `organizations/${encodeURIComponent(this.orgId)}/users/${encodeURIComponent(email.trim())}`;
+      const { body } = await this.request<{ user?: UmapiUser }>(path, { signal: options.signal });
+      return body.user ?? null;
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 404) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends user actions, batched as UMAPI requires: at most 10 actions per
+   * request and 10 steps per action, larger actions split in order. In test
+   * mode UMAPI validates the actions and changes nothing.
+   *
+   * @param actions - Actions from the `UserAction` builder, or their JSON.
+   * @param options - `immediate: false` keeps a last partial batch queued for later.
+   * @returns Counts of queued, sent and completed actions, and each error mapped to the caller's action index.
+   * @throws The errors of {@link Connection.request} when a batch cannot be sent.
+   */
+  execute(actions: readonly (UserAction | UserActionJson)[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    return this.#executor.execute(actions, { immediate: options.immediate ?? true, signal: options.signal });
+  }
+
+  /** Sends every queued action. */
+  executeQueued(options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
+    return this.#executor.executeQueued({ signal: options.signal });
+  }
+
+  /** Marks the next action request as the start of a sync run (`Pragma: umapi-sync-start`). */
+  startSync(): void {
+    this.#executor.startSync();
+  }
+
+  /** Marks the next action request as the end of a sync run (`Pragma: umapi-sync-end`). */
+  endSync(): void {
+    this.#executor.endSync();
+  }
+
+  /**
+   * Reports local counters and the server status.
+   *
+   * @param options - `remote: true` reads `<endpoint origin>/status` now; otherwise the last known server status is returned.
+   * @returns Never throws for a server problem: an unreachable server or an unexpected answer becomes the `server.status` text.
+   */
+  async status(options: { remote?: boolean; signal?: AbortSignal } = {}): Promise<ConnectionStatus> {
+    if (options.remote === true) {
+      this.#serverStatus = await checkServerStatus({
+        url: `${new URL(this.endpoint).origin}/status`,
+        endpoint: this.endpoint,
+        fetch: this.#transport.fetch,
+        headers: new Headers({ Accept: 'application/json', 'User-Agent': this.#userAgent, 'X-Request-Id': this.#nextRequestId() }),
+        timeoutMs: this.#options.timeout,
+        signal: options.signal,
+      });
+    }
+
+    const actions = this.#executor.counters();
+    return {
+      local: {
+        multipleQueryCount: this.#counters.multipleQueries,
+        singleQueryCount: this.#counters.singleQueries,
+        actionsSent: actions.sent,
+        actionsCompleted: actions.completed,
+        actionsQueued: actions.queued,
+        requestsSent: this.#counters.requests,
+        retries: this.#counters.retries,
+        rateLimits: this.#limiter.stats(),
+      },
+      server: { ...this.#serverStatus },
+    };
+  }
+
+  /** Closes the connection's HTTP agents. Queued actions are not sent. */
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** Describes the connection without any secret. */
+  toJSON(): Record<string, unknown> {
+    return { endpoint: this.endpoint, orgId: this.orgId, clientId: this.#auth.clientId, testMode: this.testMode, connectionId: this.connectionId };
+  }
+
+  [inspect.custom](): string {
+    return `Connection ${inspect(this.toJSON())}`;
+  }
+
+  #listing<Item>(listing: 'users' | 'groups', pagePath: (page: number) => string, searchParams: Record<string, string>, signal: AbortSignal | undefined): AsyncIterable<Item> {
+    const fetchPage = (page: number) => {
+      this.#counters.multipleQueries += 1;
+      return this.request(pagePath(page), { searchParams, signal });
+    };
+
+    return {
+      [Symbol.asyncIterator]: () => listItems<Item>({ listing, fetchPage, pagePath, signal }),
+    };
+  }
+
+  readonly #sendActions: ActionSender = async (body, options) => {
+    const prepared = prepareRequest(
+      this.endpoint,
+      `action/${encodeURIComponent(this.orgId)}`,
+      {
+        method: 'POST',
+        json: body,
+        searchParams: this.testMode ? { testOnly: 'true' } : undefined,
+        headers: options.pragma === undefined ? undefined : { Pragma: options.pragma },
+      },
+      true,
+    );
+    const response = await this.#send(prepared, options.signal);
+    return response.body;
+  };
+
+  #send(prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<UmapiResponse> {
+    const endpointClass = classifyRequest(prepared.method, prepared.path);
+    return sendWithRetries(prepared, endpointClass, this.#retrySettings, signal);
+  }
+
+  #buildHeaders(request: PreparedRequest, token: string, requestId: string): Headers {
+    const headers = new Headers(request.headers);
+    headers.set('Accept', 'application/json');
+    headers.set('Content-Type', 'application/json');
+    headers.set('User-Agent', this.#userAgent);
+    headers.set('Authorization', `Bearer ${token}`);
+    headers.set('x-api-key', this.#auth.clientId);
+    headers.set('X-Request-Id', requestId);
+    return headers;
+  }
+
+  // Epoch milliseconds are made strictly increasing so that two requests in
+  // the same millisecond still get distinct ids.
+  #nextRequestId(): string {
+    this.#lastRequestTime = Math.max(Date.now(), this.#lastRequestTime + 1);
+    return `${this.connectionId}_${this.#lastRequestTime}`;
+  }
+}
+
+function resolveLogger(logger: ConnectionLogger | undefined): Required<ConnectionLogger> {
+  const fallback = (message: string, details?: Record<string, unknown>) => {
+    if (details === undefined) {
+      debug(message);
+    } else {
+      debug(message, details);
+    }
+  };
+
+  return {
+    debug: logger?.debug?.bind(logger) ?? fallback,
+    info: logger?.info?.bind(logger) ?? fallback,
+    warn: logger?.warn?.bind(logger) ?? fallback,
+    error: logger?.error?.bind(logger) ?? fallback,
+  };
+}

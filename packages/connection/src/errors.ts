@@ -1,0 +1,154 @@
+import { UmapiError } from '@umapi/auth-core';
+
+/** Longest excerpt of a response body kept on an error, in characters. */
+export const MAX_BODY_EXCERPT = 2000;
+
+/** Details of an HTTP answer that UMAPI sent but the client cannot use. */
+export interface HttpErrorDetails {
+  /** HTTP status of the answer. */
+  status: number;
+  /** HTTP method of the request, such as `GET`. */
+  method: string;
+  /** Request path relative to the endpoint, without the query string. */
+  path: string;
+  /** The `X-Request-Id` this client sent, for matching with Adobe's logs. */
+  requestId?: string;
+  /** The parsed JSON body, or a text excerpt of at most {@link MAX_BODY_EXCERPT} characters. */
+  body?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * Base class of the errors for an HTTP answer: {@link RequestError},
+ * {@link ServerError} and {@link ResponseError}.
+ *
+ * `errorCode` and `serverMessage` come from UMAPI's JSON error body
+ * (`{ "error_code": ..., "message": ... }`) when it sent one.
+ */
+export class HttpError extends UmapiError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  /** UMAPI's `error_code`, such as `error.user.nonexistent`, when the body has one. */
+  readonly errorCode: string | undefined;
+  /** UMAPI's `message` field, when the body has one. */
+  readonly serverMessage: string | undefined;
+
+  constructor(message: string, code: string, details: HttpErrorDetails) {
+    super(message, code, { cause: details.cause });
+    this.status = details.status;
+    this.method = details.method;
+    this.path = details.path;
+    this.requestId = details.requestId;
+    this.body = details.body;
+    this.errorCode = readString(details.body, 'error_code');
+    this.serverMessage = readString(details.body, 'message');
+  }
+}
+
+/** Thrown for a 4xx answer other than those retried (429), including a second 401. */
+export class RequestError extends HttpError {
+  constructor(message: string, details: HttpErrorDetails) {
+    super(message, 'ERR_UMAPI_REQUEST', details);
+  }
+}
+
+/** Thrown for a 5xx answer other than those retried (502, 503, 504). */
+export class ServerError extends HttpError {
+  constructor(message: string, details: HttpErrorDetails) {
+    super(message, 'ERR_UMAPI_SERVER', details);
+  }
+}
+
+/**
+ * Thrown when a 2xx (or an unexpected 3xx) answer is not what UMAPI sends:
+ * a body that is not JSON, or a `result` that reports an error.
+ */
+export class ResponseError extends HttpError {
+  constructor(message: string, details: HttpErrorDetails) {
+    super(message, 'ERR_UMAPI_RESPONSE', details);
+  }
+}
+
+/** Details of a request that was given up. */
+export interface UnavailableErrorDetails {
+  method: string;
+  path: string;
+  /** How many attempts were sent. */
+  attempts: number;
+  /** Time from the first attempt to giving up, in milliseconds. */
+  elapsedMs: number;
+  /** HTTP status of the last answer, if the last attempt got one. */
+  lastStatus?: number;
+  /** The wait the server advised (`Retry-After`), in milliseconds, when it advised one. */
+  retryAfterMs?: number;
+  requestId?: string;
+  cause?: unknown;
+}
+
+/**
+ * Thrown when UMAPI stays unavailable: every retry failed with 429, 502, 503,
+ * 504, a timeout or a network error, or the server advised a wait longer
+ * than `maxRetryWaitMs`.
+ *
+ * A scheduled job can read `retryAfterMs` and reschedule itself.
+ */
+export class UnavailableError extends UmapiError {
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  readonly elapsedMs: number;
+  readonly lastStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly requestId: string | undefined;
+
+  constructor(message: string, details: UnavailableErrorDetails) {
+    super(message, 'ERR_UMAPI_UNAVAILABLE', { cause: details.cause });
+    this.method = details.method;
+    this.path = details.path;
+    this.attempts = details.attempts;
+    this.elapsedMs = details.elapsedMs;
+    this.lastStatus = details.lastStatus;
+    this.retryAfterMs = details.retryAfterMs;
+    this.requestId = details.requestId;
+  }
+}
+
+/** Details of a listing that failed part way. */
+export interface ListingErrorDetails {
+  /** What was listed: `users` or `groups`. */
+  listing: 'users' | 'groups';
+  /** The page (from 0) whose request failed. */
+  page: number;
+  /** How many items earlier pages returned before the failure. */
+  itemsRead: number;
+  cause: unknown;
+}
+
+/**
+ * Thrown by `users()` and `groups()` when a page cannot be read, so a listing
+ * never ends early without notice. The error from the failed request is the `cause`.
+ */
+export class ListingError extends UmapiError {
+  readonly listing: 'users' | 'groups';
+  readonly page: number;
+  readonly itemsRead: number;
+
+  constructor(message: string, details: ListingErrorDetails) {
+    super(message, 'ERR_UMAPI_LISTING', { cause: details.cause });
+    this.listing = details.listing;
+    this.page = details.page;
+    this.itemsRead = details.itemsRead;
+  }
+}
+
+function readString(body: unknown, key: string): string | undefined {
+  if (typeof body !== 'object' || body === null) {
+    return undefined;
+  }
+
+  const value = (body as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : undefined;
+}

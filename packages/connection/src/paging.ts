@@ -1,0 +1,128 @@
+import { isUmapiError } from '@umapi/auth-core';
+import { HttpError, ListingError, ResponseError } from './errors.js';
+import type { UmapiResponse } from './request.js';
+
+/** How to read one listing: which items key the pages carry and how to fetch a page. */
+export interface ListingSpec {
+  listing: 'users' | 'groups';
+  /** Fetches one page, numbered from 0. */
+  fetchPage(page: number): Promise<UmapiResponse>;
+  /** The request path of a page, for error messages. */
+  pagePath(page: number): string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Yields every item of a paged UMAPI listing, one page in memory at a time.
+ *
+ * The listing stops only on a page with `lastPage: true`. Callers delete
+ * accounts that a listing leaves out, so every other way to stop is an error:
+ * a failed page, a page without `result: 'success'`, or more pages than the
+ * `X-Page-Count` header announced (one extra page is allowed because the
+ * directory can grow during the listing). A 404 on the first page means no
+ * match, such as an empty group, and yields nothing.
+ *
+ * @throws ListingError naming the page, with the request's error as `cause`.
+ * @throws The signal's reason when the caller aborts.
+ */
+export async function* listItems<Item>(spec: ListingSpec): AsyncGenerator<Item, void, undefined> {
+  let itemsRead = 0;
+
+  for (let page = 0; ; page += 1) {
+    const response = await fetchListingPage(spec, page, itemsRead);
+    if (response === undefined) {
+      return;
+    }
+
+    const { items, lastPage } = readPage<Item>(spec, page, itemsRead, response);
+    for (const item of items) {
+      yield item;
+    }
+    itemsRead += items.length;
+
+    if (lastPage) {
+      return;
+    }
+
+    checkPageCount(spec, page, itemsRead, response.headers);
+  }
+}
+
+async function fetchListingPage(spec: ListingSpec, page: number, itemsRead: number): Promise<UmapiResponse | undefined> {
+  try {
+    return await spec.fetchPage(page);
+  } catch (error) {
+    if (spec.signal?.aborted) {
+      throw spec.signal.reason;
+    }
+
+    if (page === 0 && error instanceof HttpError && error.status === 404) {
+      return undefined;
+    }
+
+    throw listingError(spec, page, itemsRead, error);
+  }
+}
+
+function readPage<Item>(spec: ListingSpec, page: number, itemsRead: number, response: UmapiResponse): { items: Item[]; lastPage: boolean } {
+  const body = response.body as Record<string, unknown> | null;
+  const problem = describePageProblem(spec.listing, body);
+  if (problem !== undefined) {
+    const cause = new ResponseError(`UMAPI answered page ${page} of the ${spec.listing} listing with ${problem}`, {
+      status: response.status,
+      method: 'GET',
+      path: spec.pagePath(page),
+    });
+    throw listingError(spec, page, itemsRead, cause);
+  }
+
+  return { items: (body as Record<string, Item[]>)[spec.listing] as Item[], lastPage: (body as { lastPage: boolean }).lastPage };
+}
+
+function describePageProblem(listing: string, body: Record<string, unknown> | null): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return 'a body that is not a JSON object';
+  }
+
+  if (body.result !== 'success') {
+    return `result '${String(body.result)}' instead of 'success'`;
+  }
+
+  if (!Array.isArray(body[listing])) {
+    return `no '${listing}' array`;
+  }
+
+  if (typeof body.lastPage !== 'boolean') {
+    return "no boolean 'lastPage' field";
+  }
+
+  return undefined;
+}
+
+function checkPageCount(spec: ListingSpec, page: number, itemsRead: number, headers: Headers): void {
+  const header = headers.get('x-page-count');
+  const pageCount = header === null ? Number.NaN : Number(header);
+  if (!Number.isInteger(pageCount) || pageCount < 0) {
+    return;
+  }
+
+  // The next page would be number page + 1, that is page + 2 pages read in all.
+  if (page + 2 > pageCount + 1) {
+    const cause = new ResponseError(
+      `UMAPI announced ${pageCount} pages (X-Page-Count) but page ${page} of the ${spec.listing} listing is not marked lastPage`,
+      { status: 200, method: 'GET', path: spec.pagePath(page) },
+    );
+    throw listingError(spec, page + 1, itemsRead, cause);
+  }
+}
+
+function listingError(spec: ListingSpec, page: number, itemsRead: number, cause: unknown): ListingError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  const code = isUmapiError(cause) ? ` [${cause.code}]` : '';
+  return new ListingError(`Listing ${spec.listing} failed on page ${page} after ${itemsRead} ${spec.listing} were read; the listing is incomplete: ${reason}${code}`, {
+    listing: spec.listing,
+    page,
+    itemsRead,
+    cause,
+  });
+}

@@ -1,0 +1,250 @@
+import { CertificateError, NetworkError, ProxyError, TimeoutError } from '@umapi/auth-core';
+import ky from 'ky';
+import { MAX_BODY_EXCERPT, RequestError, ResponseError, ServerError } from './errors.js';
+
+/** HTTP methods `Connection.request()` sends. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Options of one `Connection.request()` call. */
+export interface RequestOptions {
+  /** HTTP method. Default `GET`, or `POST` when `json` is given. */
+  method?: HttpMethod;
+  /** A value sent as the JSON body. It is serialized once, so every retry sends the same bytes. */
+  json?: unknown;
+  /** Query parameters, appended to the URL. */
+  searchParams?: Record<string, string | number | boolean> | URLSearchParams;
+  /** Aborts the call, including a wait between retries. An already-aborted signal sends nothing. */
+  signal?: AbortSignal;
+  /** Extra request headers, such as `Pragma`. The authentication headers cannot be replaced. */
+  headers?: Record<string, string>;
+}
+
+/** A successful UMAPI answer. */
+export interface UmapiResponse<Body = unknown> {
+  /** HTTP status, 2xx. */
+  status: number;
+  /** Response headers. */
+  headers: Headers;
+  /** The parsed JSON body. */
+  body: Body;
+}
+
+/** A request ready to send: the body is serialized once and reused for every attempt. */
+export interface PreparedRequest {
+  method: HttpMethod;
+  /** Path relative to the endpoint, without query string, as it appears in errors and logs. */
+  path: string;
+  /** Full URL with query string. */
+  url: string;
+  body: string | undefined;
+  headers: Record<string, string>;
+  /** Accept a 2xx body whose `result` is `error`, because the caller maps the errors inside it. */
+  acceptErrorResult: boolean;
+}
+
+/** What one attempt produced: an HTTP answer, or a failure before one arrived. */
+export type AttemptOutcome =
+  | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'failure'; error: unknown; retryable: boolean };
+
+/** Everything one attempt needs besides the request. */
+export interface AttemptSettings {
+  fetch: typeof globalThis.fetch;
+  /** Milliseconds from sending to having read the whole body. */
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * Builds the URL and body of a request.
+ *
+ * @throws TypeError when the path is absolute or the body cannot be serialized.
+ */
+export function prepareRequest(endpoint: string, path: string, options: RequestOptions, acceptErrorResult = false): PreparedRequest {
+  if (typeof path !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(path)) {
+    throw new TypeError('request path must be relative to the endpoint, such as `users/12345@AdobeOrg/0`');
+  }
+
+  const relativePath = path.replace(/^\/+/, '');
+  const url = new URL(`${endpoint}/${relativePath}`);
+  const searchParams = new URLSearchParams(
+    options.searchParams instanceof URLSearchParams
+      ? options.searchParams
+      : Object.entries(options.searchParams ?? {}).map(([key, value]): [string, string] => [key, String(value)]),
+  );
+  for (const [key, value] of searchParams) {
+    url.searchParams.append(key, value);
+  }
+
+  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+
+  return {
+    method,
+    path: relativePath.split('?')[0] ?? relativePath,
+    url: url.href,
+    body,
+    headers: { ...options.headers },
+    acceptErrorResult,
+  };
+}
+
+/**
+ * Sends one attempt through ky, without ky's own retries, and reads the whole body.
+ *
+ * The attempt timeout covers reading the body as well, because ky's `timeout`
+ * stops at the response headers and a server that stalls mid-body would
+ * otherwise hang the call.
+ *
+ * @throws The caller signal's reason when it aborts.
+ */
+export async function sendAttempt(request: PreparedRequest, headers: Headers, settings: AttemptSettings): Promise<AttemptOutcome> {
+  const host = new URL(request.url).host;
+  const deadline = new AbortController();
+  const timer = setTimeout(() => {
+    deadline.abort(new TimeoutError(`UMAPI did not answer ${request.method} ${request.path} within ${settings.timeoutMs} ms`, { timeoutMs: settings.timeoutMs, host }));
+  }, settings.timeoutMs);
+  const signal = settings.signal === undefined ? deadline.signal : AbortSignal.any([settings.signal, deadline.signal]);
+
+  try {
+    const response = await ky(request.url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      fetch: settings.fetch,
+      signal,
+      retry: 0,
+      timeout: false,
+      throwHttpErrors: false,
+      // UMAPI never redirects; a 3xx comes from a proxy or a wrong endpoint and must not be followed with the token.
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    return { kind: 'response', status: response.status, headers: response.headers, text };
+  } catch (error) {
+    if (settings.signal?.aborted) {
+      throw settings.signal.reason;
+    }
+
+    if (deadline.signal.aborted) {
+      return { kind: 'failure', error: deadline.signal.reason, retryable: true };
+    }
+
+    return { kind: 'failure', error, retryable: isRetryableFailure(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Network failures are retried; a certificate or proxy rejection fails the same way every time. */
+function isRetryableFailure(error: unknown): boolean {
+  if (error instanceof CertificateError || error instanceof ProxyError) {
+    return false;
+  }
+
+  if (error instanceof NetworkError || error instanceof TimeoutError) {
+    return true;
+  }
+
+  // A fetch that is not wrapped by the transport reports a network failure as
+  // `TypeError: fetch failed` with the system error as its cause.
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
+/** Parses a body as JSON, or returns a text excerpt when it is not JSON. */
+export function parseBody(text: string): { json: true; value: unknown } | { json: false; value: string } {
+  try {
+    return { json: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { json: false, value: excerpt(text) };
+  }
+}
+
+/** Shortens a body to at most {@link MAX_BODY_EXCERPT} characters. */
+export function excerpt(text: string): string {
+  return text.length > MAX_BODY_EXCERPT ? `${text.slice(0, MAX_BODY_EXCERPT)}... (${text.length} characters)` : text;
+}
+
+/**
+ * Turns a 2xx answer into a response, checking that the body is the JSON UMAPI sends.
+ *
+ * @throws ResponseError when the body is not JSON or its `result` reports an error.
+ */
+export function readSuccess(request: PreparedRequest, outcome: { status: number; headers: Headers; text: string }, requestId: string): UmapiResponse {
+  const parsed = parseBody(outcome.text);
+  const details = { status: outcome.status, method: request.method, path: request.path, requestId, body: bodyForError(outcome.text, parsed) };
+
+  if (!parsed.json || outcome.text.trim() === '') {
+    const type = outcome.headers.get('content-type') ?? 'no content type';
+    throw new ResponseError(`UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`, details);
+  }
+
+  const result = readResult(parsed.value);
+  if (result !== undefined && result !== 'success' && result !== 'partial' && !request.acceptErrorResult) {
+    throw new ResponseError(`UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`, details);
+  }
+
+  return { status: outcome.status, headers: outcome.headers, body: parsed.value };
+}
+
+/** Builds the error for a non-retried, non-2xx answer. */
+export function errorForStatus(request: PreparedRequest, outcome: { status: number; headers: Headers; text: string }, requestId: string, note = ''): RequestError | ServerError | ResponseError {
+  const parsed = parseBody(outcome.text);
+  const details = { status: outcome.status, method: request.method, path: request.path, requestId, body: bodyForError(outcome.text, parsed) };
+  const summary = parsed.json ? describeServerError(parsed.value) : outcome.text.trim() === '' ? '' : `: ${shortExcerpt(parsed.value)}`;
+  const message = `UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status}${summary}${note}`;
+
+  if (outcome.status >= 500) {
+    return new ServerError(message, details);
+  }
+
+  if (outcome.status >= 400) {
+    return new RequestError(message, details);
+  }
+
+  const location = outcome.headers.get('location');
+  const target = location === null ? '' : ` to ${safeOrigin(location)}`;
+  return new ResponseError(`UMAPI answered ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`, details);
+}
+
+// A large body (a whole listing page) is kept as a text excerpt, so an error stays small.
+function bodyForError(text: string, parsed: ReturnType<typeof parseBody>): unknown {
+  return text.length > MAX_BODY_EXCERPT ? excerpt(text) : parsed.value;
+}
+
+function readResult(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) {
+    return undefined;
+  }
+
+  const result = (body as Record<string, unknown>).result;
+  return typeof result === 'string' ? result : undefined;
+}
+
+function describeServerError(body: unknown): string {
+  if (typeof body !== 'object' || body === null) {
+    return '';
+  }
+
+  const record = body as Record<string, unknown>;
+  const code = typeof record.error_code === 'string' ? record.error_code : undefined;
+  const message = typeof record.message === 'string' ? record.message : undefined;
+  if (code === undefined && message === undefined) {
+    return '';
+  }
+
+  return `: ${[code, message].filter((part) => part !== undefined).join(' ')}`;
+}
+
+function shortExcerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat;
+}
+
+function safeOrigin(location: string): string {
+  try {
+    return new URL(location).origin;
+  } catch {
+    return 'another location';
+  }
+}

@@ -1,0 +1,178 @@
+import { type Authenticator, computeBackoff, parseRetryAfter, sleep } from '@umapi/auth-core';
+import { UnavailableError } from './errors.js';
+import type { ConnectionLogger } from './options.js';
+import { type AttemptOutcome, errorForStatus, type PreparedRequest, readSuccess, sendAttempt, type UmapiResponse } from './request.js';
+import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
+
+/** Statuses that mean "try again later": throttled, bad gateway, unavailable, gateway timeout. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+
+/** Settings of the retry loop, fixed per connection. */
+export interface RetrySettings {
+  auth: Authenticator;
+  limiter: RateLimiter;
+  logger: Required<ConnectionLogger>;
+  fetch: typeof globalThis.fetch;
+  /** Returns the headers of one attempt, given its access token and request id. */
+  buildHeaders(request: PreparedRequest, token: string, requestId: string): Headers;
+  /** Returns a fresh `X-Request-Id`. */
+  nextRequestId(): string;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
+  /** Counters the connection reports in `status()`. */
+  counters: { requests: number; retries: number };
+}
+
+/** The last retryable failure, kept for the error when the loop gives up. */
+interface RetryableFailure {
+  status?: number;
+  retryAfterMs?: number;
+  error: unknown;
+  requestId: string;
+}
+
+/**
+ * Sends a request until it succeeds, fails for good, or runs out of retries.
+ *
+ * Retries 429, 502, 503, 504, timeouts and network errors up to `maxRetries`
+ * times, waiting as `Retry-After` advises or with exponential backoff. Every
+ * attempt sends the same body, which is safe for UMAPI actions because the
+ * steps the builder emits can be replayed. A 401 drops the cached token and
+ * tries once more with a new one, outside the retry count.
+ *
+ * @throws UnavailableError when the retries run out or the advised wait exceeds `maxRetryWaitMs`.
+ * @throws RequestError, ServerError or ResponseError for an answer that retrying cannot fix.
+ * @throws The signal's reason when the caller aborts.
+ */
+export async function sendWithRetries(request: PreparedRequest, endpointClass: EndpointClass | undefined, settings: RetrySettings, signal?: AbortSignal): Promise<UmapiResponse> {
+  const startedAt = Date.now();
+  let attempts = 0;
+  let retries = 0;
+  let tokenRefreshed = false;
+  let forceRefresh = false;
+
+  for (;;) {
+    signal?.throwIfAborted();
+    if (endpointClass !== undefined) {
+      await settings.limiter.acquire(endpointClass, signal);
+    }
+
+    const token = await settings.auth.getAccessToken({ signal, forceRefresh });
+    forceRefresh = false;
+    const requestId = settings.nextRequestId();
+    const headers = settings.buildHeaders(request, token.token, requestId);
+
+    attempts += 1;
+    settings.counters.requests += 1;
+    const outcome = await sendAttempt(request, headers, { fetch: settings.fetch, timeoutMs: settings.timeoutMs, signal });
+
+    const failure = classifyOutcome(request, outcome, requestId, tokenRefreshed);
+    if (failure.kind === 'success') {
+      if (endpointClass !== undefined) {
+        settings.limiter.onSuccess(endpointClass);
+      }
+      return readSuccess(request, failure.outcome, requestId);
+    }
+
+    if (failure.kind === 'unauthorized') {
+      // The token may have been revoked or expired early: drop it and try once with a new one.
+      settings.logger.warn('UMAPI rejected the access token; retrying once with a new one', { method: request.method, path: request.path, requestId });
+      settings.auth.invalidate?.();
+      tokenRefreshed = true;
+      forceRefresh = true;
+      continue;
+    }
+
+    if (failure.kind === 'fatal') {
+      throw failure.error;
+    }
+
+    const last = failure.last;
+    if (last.status === 429 && endpointClass !== undefined) {
+      settings.limiter.onThrottled(endpointClass, last.retryAfterMs ?? backoffDelay(retries + 1, settings));
+    }
+
+    if (last.retryAfterMs !== undefined && last.retryAfterMs > settings.maxRetryWaitMs) {
+      throw waitTooLong(request, last, attempts, Date.now() - startedAt, settings.maxRetryWaitMs);
+    }
+
+    if (retries >= settings.maxRetries) {
+      throw outOfRetries(request, last, attempts, Date.now() - startedAt);
+    }
+
+    retries += 1;
+    settings.counters.retries += 1;
+    const delayMs = last.retryAfterMs ?? backoffDelay(retries, settings);
+    settings.logger.warn(`Retrying ${request.method} ${request.path} in ${delayMs} ms after ${describeFailure(last)}`, {
+      attempt: attempts,
+      maxAttempts: settings.maxRetries + 1,
+      delayMs,
+      status: last.status,
+      requestId,
+    });
+    await sleep(delayMs, signal);
+  }
+}
+
+type Classified =
+  | { kind: 'success'; outcome: { status: number; headers: Headers; text: string } }
+  | { kind: 'unauthorized' }
+  | { kind: 'fatal'; error: unknown }
+  | { kind: 'retryable'; last: RetryableFailure };
+
+function classifyOutcome(request: PreparedRequest, outcome: AttemptOutcome, requestId: string, tokenRefreshed: boolean): Classified {
+  if (outcome.kind === 'failure') {
+    return outcome.retryable ? { kind: 'retryable', last: { error: outcome.error, requestId } } : { kind: 'fatal', error: outcome.error };
+  }
+
+  if (outcome.status >= 200 && outcome.status < 300) {
+    return { kind: 'success', outcome };
+  }
+
+  if (outcome.status === 401 && !tokenRefreshed) {
+    return { kind: 'unauthorized' };
+  }
+
+  if (RETRYABLE_STATUSES.has(outcome.status)) {
+    const retryAfterMs = parseRetryAfter(outcome.headers.get('retry-after'));
+    return {
+      kind: 'retryable',
+      last: { status: outcome.status, retryAfterMs, error: errorForStatus(request, outcome, requestId), requestId },
+    };
+  }
+
+  const note = outcome.status === 401 ? '; a new access token was rejected too, so check that the credentials belong to this org and have the User Management API' : '';
+  return { kind: 'fatal', error: errorForStatus(request, outcome, requestId, note) };
+}
+
+function backoffDelay(retry: number, settings: RetrySettings): number {
+  const maxDelayMs = Math.min(settings.retryMaxDelayMs, settings.maxRetryWaitMs);
+  return computeBackoff(retry, { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs });
+}
+
+function describeFailure(failure: RetryableFailure): string {
+  if (failure.status !== undefined) {
+    return `HTTP ${failure.status}`;
+  }
+
+  return failure.error instanceof Error ? failure.error.message : 'a network failure';
+}
+
+function waitTooLong(request: PreparedRequest, last: RetryableFailure, attempts: number, elapsedMs: number, maxRetryWaitMs: number): UnavailableError {
+  const retryAfterMs = last.retryAfterMs ?? 0;
+  const retryAt = new Date(Date.now() + retryAfterMs).toISOString();
+  return new UnavailableError(
+    `UMAPI answered ${request.method} ${request.path} with HTTP ${last.status} and asked to wait ${retryAfterMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
+    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs, requestId: last.requestId, cause: last.error },
+  );
+}
+
+function outOfRetries(request: PreparedRequest, last: RetryableFailure, attempts: number, elapsedMs: number): UnavailableError {
+  return new UnavailableError(
+    `UMAPI is unavailable: ${request.method} ${request.path} failed ${attempts} times in ${elapsedMs} ms; the last attempt got ${describeFailure(last)}`,
+    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs: last.retryAfterMs, requestId: last.requestId, cause: last.error },
+  );
+}

@@ -1,0 +1,99 @@
+import type { ClassStats, EndpointClass } from './rate-limit/index.js';
+
+/** Counters of one connection since it was created. */
+export interface LocalStatus {
+  /** Listing pages requested (`users()`, `groups()`). */
+  multipleQueryCount: number;
+  /** Single-object lookups (`user()`). */
+  singleQueryCount: number;
+  /** Actions sent to UMAPI, after splitting. */
+  actionsSent: number;
+  /** Actions UMAPI completed without error. */
+  actionsCompleted: number;
+  /** Actions waiting in the queue for `executeQueued()` or a full batch. */
+  actionsQueued: number;
+  /** HTTP attempts sent, retries included. */
+  requestsSent: number;
+  /** Retries after 429, 502, 503, 504, timeouts and network errors. */
+  retries: number;
+  /** Per endpoint class: requests, time spent waiting on the budget, 429s received, current budget. */
+  rateLimits: Record<EndpointClass, ClassStats>;
+}
+
+/** What the connection knows of the server. */
+export interface ServerStatus {
+  /**
+   * The server's own status text when it answered, `Never contacted` before
+   * the first `status({ remote: true })`, or `Unreachable at <time>` /
+   * `Unexpected HTTP status <status> at <time>` when the check failed.
+   */
+  status: string;
+  /** The UMAPI endpoint of this connection. */
+  endpoint: string;
+  /** Other fields of the server's status answer, such as its version and build. */
+  [field: string]: unknown;
+}
+
+/** The answer of `Connection.status()`. */
+export interface ConnectionStatus {
+  local: LocalStatus;
+  server: ServerStatus;
+}
+
+/** Settings of one status check. */
+export interface StatusCheck {
+  /** `<endpoint origin>/status`. */
+  url: string;
+  endpoint: string;
+  fetch: typeof globalThis.fetch;
+  headers: Headers;
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the server status. Never throws, except for the caller's abort: a
+ * failure becomes a status text, because a status check is a diagnostic.
+ */
+export async function checkServerStatus(check: StatusCheck): Promise<ServerStatus> {
+  const timeoutSignal = AbortSignal.timeout(check.timeoutMs);
+  const signal = check.signal === undefined ? timeoutSignal : AbortSignal.any([check.signal, timeoutSignal]);
+  const at = new Date().toUTCString();
+
+  let response: Response;
+  let text: string;
+  try {
+    response = await check.fetch(check.url, { headers: check.headers, signal, redirect: 'manual' });
+    text = await response.text();
+  } catch (error) {
+    if (check.signal?.aborted) {
+      throw check.signal.reason;
+    }
+
+    return { status: `Unreachable at ${at}`, endpoint: check.endpoint, error: describeError(error) };
+  }
+
+  if (response.status !== 200) {
+    return { status: `Unexpected HTTP status ${response.status} at ${at}`, endpoint: check.endpoint };
+  }
+
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { status: `Unexpected response at ${at}: the body is not JSON`, endpoint: check.endpoint };
+  }
+
+  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { value: body };
+  const status = typeof fields.status === 'string' ? fields.status : typeof fields.state === 'string' ? fields.state : 'OK';
+  return { ...fields, status, endpoint: check.endpoint };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+  }
+
+  return String(error);
+}

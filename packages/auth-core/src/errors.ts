@@ -75,6 +75,8 @@ export interface ImsErrorDetails {
   requestId?: string;
   /** The server's `Date` header as epoch milliseconds, used to detect local clock skew. */
   serverDate?: number;
+  /** The wait the server asked for with `Retry-After`, in milliseconds, when it sent one. */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -85,6 +87,8 @@ export class ImsError extends UmapiError {
   readonly endpoint: string;
   readonly requestId: string | undefined;
   readonly serverDate: number | undefined;
+  /** The wait the server asked for with `Retry-After`, in milliseconds, when it sent one. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(message: string, details: ImsErrorDetails) {
     super(message, details.imsCode, { cause: details.cause });
@@ -93,6 +97,7 @@ export class ImsError extends UmapiError {
     this.endpoint = details.endpoint;
     this.requestId = details.requestId;
     this.serverDate = details.serverDate;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 
@@ -134,6 +139,8 @@ export class ProxyError extends NetworkError {
       proxyHost: string;
       proxyPort: string;
       status?: number;
+      /** Node's system error code when the proxy could not be reached, such as `ECONNREFUSED`. */
+      systemCode?: string;
       cause?: unknown;
     },
   ) {

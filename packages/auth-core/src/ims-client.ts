@@ -1,5 +1,22 @@
-import type { AccessToken } from './types.js';
+import { debug, redactUrl } from './debug.js';
+import {
+  CertificateError,
+  ConfigurationError,
+  type ConfigurationProblem,
+  ImsError,
+  NetworkError,
+  ProxyError,
+  TimeoutError,
+} from './errors.js';
+import {
+  answerContext,
+  errorFromAnswer,
+  type ImsAnswer,
+  parseTokenAnswer,
+} from './ims-response.js';
+import { type BackoffOptions, computeBackoff, parseRetryAfter, sleep } from './retry.js';
 import type { Transport } from './transport.js';
+import type { AccessToken } from './types.js';
 
 /** A token request to an Adobe IMS endpoint. */
 export interface ImsTokenRequest {
@@ -16,6 +33,13 @@ export interface ImsTokenRequest {
   timeoutMs?: number;
   /** Retries after the first attempt, on network errors, timeouts, 429 and 5xx. Default 2. */
   maxRetries?: number;
+  /**
+   * Longest `Retry-After` wait honoured, in milliseconds. Default 60 seconds.
+   * A longer one fails at once with the `ImsError`, whose `retryAfterMs` says how long.
+   */
+  maxRetryWaitMs?: number;
+  /** Backoff between retries when the server sent no `Retry-After`. Default 500 ms base, 30 s cap. */
+  backoff?: BackoffOptions;
   signal?: AbortSignal;
 }
 
@@ -26,8 +50,358 @@ export interface ImsTokenResponse extends AccessToken {
   serverDate?: number;
 }
 
-/** POSTs a token request to IMS with retries and parses the answer. Throws `ImsError` on an error answer. */
+/** Defaults of {@link ImsTokenRequest}, in milliseconds where a unit applies. */
+export const IMS_REQUEST_DEFAULTS = {
+  timeoutMs: 30_000,
+  maxRetries: 2,
+  maxRetryWaitMs: 60_000,
+} as const;
+
+/** Form fields whose values are secrets, blanked out of any server text quoted in an error. */
+const secretFieldPattern = /secret|token|assertion|password|key|code/i;
+
+/**
+ * POSTs a token request to IMS with retries and parses the answer.
+ *
+ * The form is sent `application/x-www-form-urlencoded` with
+ * `Cache-Control: no-cache`. Each attempt has its own timeout. Network
+ * errors, timeouts, 429 and 5xx are retried with exponential backoff and
+ * jitter, or after the `Retry-After` the server sent. Certificate errors,
+ * proxy rejections, other 4xx answers and aborts are not retried. Redirects
+ * are not followed, because they would resend the credentials elsewhere.
+ *
+ * `expiresAt` counts from the start of the successful attempt, so network
+ * time makes it early rather than late.
+ *
+ * @returns The access token, its type and expiry as epoch milliseconds.
+ * @throws ImsError when IMS answers with an error or with a body that is not a
+ *   token (code `unexpected_response`).
+ * @throws TimeoutError, NetworkError, CertificateError or ProxyError when no
+ *   answer arrived after the last attempt.
+ * @throws The signal's reason when `signal` aborts.
+ * @throws ConfigurationError when the request itself is invalid.
+ *
+ * @example
+ * const { token, expiresAt } = await requestImsToken({
+ *   url: 'https://ims-na1.adobelogin.com/ims/token/v3',
+ *   form: { grant_type: 'client_credentials', client_id, client_secret, scope },
+ *   expiresInUnit: 'seconds',
+ *   transport: createTransport(),
+ * });
+ */
 export async function requestImsToken(request: ImsTokenRequest): Promise<ImsTokenResponse> {
-  void request;
-  throw new Error('not implemented');
+  const settings = validateRequest(request);
+  const { signal } = request;
+  let attempt = 0;
+
+  for (;;) {
+    attempt += 1;
+    signal?.throwIfAborted();
+
+    const startedAt = Date.now();
+    const outcome = await attemptOnce(settings, attempt, signal);
+
+    if (outcome.kind === 'answer') {
+      return tokenFromAnswer(outcome.answer, settings, startedAt);
+    }
+
+    const retriesLeft = settings.maxRetries - (attempt - 1);
+    const delayMs = outcome.retryAfterMs ?? computeBackoff(attempt, request.backoff);
+
+    if (!outcome.retryable || retriesLeft <= 0) {
+      debug(
+        'IMS token request to %s failed on attempt %d, not retried: %s',
+        settings.endpoint,
+        attempt,
+        outcome.error.message,
+      );
+      throw outcome.error;
+    }
+
+    if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > settings.maxRetryWaitMs) {
+      debug(
+        'IMS token request to %s: server asked to wait %d ms, more than maxRetryWaitMs %d; not retried',
+        settings.endpoint,
+        outcome.retryAfterMs,
+        settings.maxRetryWaitMs,
+      );
+      throw outcome.error;
+    }
+
+    debug(
+      'IMS token request to %s failed on attempt %d (%s); retrying in %d ms',
+      settings.endpoint,
+      attempt,
+      outcome.summary,
+      delayMs,
+    );
+    await sleep(delayMs, signal);
+  }
+}
+
+interface RequestSettings {
+  url: string;
+  endpoint: string;
+  host: string;
+  body: string;
+  headers: Record<string, string>;
+  secrets: string[];
+  expiresInUnit: 'milliseconds' | 'seconds';
+  transport: Transport;
+  timeoutMs: number;
+  maxRetries: number;
+  maxRetryWaitMs: number;
+}
+
+type AttemptOutcome =
+  | { kind: 'answer'; answer: ImsAnswer }
+  | {
+      kind: 'failure';
+      error: Error;
+      retryable: boolean;
+      retryAfterMs: number | undefined;
+      summary: string;
+    };
+
+/** Sends one attempt and reads the whole answer, within the attempt's timeout. */
+async function attemptOnce(
+  settings: RequestSettings,
+  attempt: number,
+  signal: AbortSignal | undefined,
+): Promise<AttemptOutcome> {
+  const controller = new AbortController();
+  const timeout = new TimeoutError(
+    `IMS token request to ${settings.endpoint} timed out after ${settings.timeoutMs} ms`,
+    {
+      timeoutMs: settings.timeoutMs,
+      host: settings.host,
+    },
+  );
+  const timer = setTimeout(() => controller.abort(timeout), settings.timeoutMs);
+  const onAbort = () => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  debug('IMS token request to %s, attempt %d', settings.endpoint, attempt);
+
+  try {
+    const response = await settings.transport.fetch(settings.url, {
+      method: 'POST',
+      headers: settings.headers,
+      body: settings.body,
+      redirect: 'manual',
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    const answer: ImsAnswer = {
+      status: response.status,
+      headers: response.headers,
+      text,
+      endpoint: settings.endpoint,
+      secrets: settings.secrets,
+    };
+    debug(
+      'IMS token request to %s answered HTTP %d on attempt %d',
+      settings.endpoint,
+      response.status,
+      attempt,
+    );
+
+    return classifyAnswer(answer, settings);
+  } catch (error) {
+    if (signal?.aborted) {
+      throw signal.reason;
+    }
+
+    if (controller.signal.aborted && controller.signal.reason === timeout) {
+      return {
+        kind: 'failure',
+        error: timeout,
+        retryable: true,
+        retryAfterMs: undefined,
+        summary: 'timed out',
+      };
+    }
+
+    return classifyError(error);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function classifyAnswer(answer: ImsAnswer, settings: RequestSettings): AttemptOutcome {
+  if (answer.status >= 200 && answer.status < 300) {
+    return { kind: 'answer', answer };
+  }
+
+  if (answer.status >= 300 && answer.status < 400) {
+    const context = answerContext(answer);
+    const location = answer.headers.get('location');
+    const target =
+      location === null ? 'another location' : redactUrl(new URL(location, settings.url));
+    const error = new ImsError(
+      `IMS token request to ${settings.endpoint} was redirected (HTTP ${answer.status}) to ${target}; ` +
+        'redirects are not followed because they would resend the credentials. Check the IMS host and endpoint.',
+      { status: answer.status, imsCode: 'unexpected_response', ...context },
+    );
+    return {
+      kind: 'failure',
+      error,
+      retryable: false,
+      retryAfterMs: undefined,
+      summary: `HTTP ${answer.status}`,
+    };
+  }
+
+  const retryable = answer.status === 429 || answer.status >= 500;
+  const retryAfterMs = retryable ? parseRetryAfter(answer.headers.get('retry-after')) : undefined;
+  const error = errorFromAnswer(answer, retryAfterMs);
+  return {
+    kind: 'failure',
+    error,
+    retryable,
+    retryAfterMs,
+    summary: `HTTP ${answer.status} ${error.code}`,
+  };
+}
+
+function classifyError(error: unknown): AttemptOutcome {
+  if (error instanceof CertificateError) {
+    return {
+      kind: 'failure',
+      error,
+      retryable: false,
+      retryAfterMs: undefined,
+      summary: error.code,
+    };
+  }
+
+  // A proxy that answered (407, 403) will answer the same again; one that could not be reached may come back.
+  if (error instanceof ProxyError) {
+    return {
+      kind: 'failure',
+      error,
+      retryable: error.status === undefined,
+      retryAfterMs: undefined,
+      summary: error.code,
+    };
+  }
+
+  if (error instanceof NetworkError) {
+    return {
+      kind: 'failure',
+      error,
+      retryable: true,
+      retryAfterMs: undefined,
+      summary: error.systemCode ?? error.code,
+    };
+  }
+
+  throw error;
+}
+
+function tokenFromAnswer(
+  answer: ImsAnswer,
+  settings: RequestSettings,
+  startedAt: number,
+): ImsTokenResponse {
+  const parsed = parseTokenAnswer(answer, settings.expiresInUnit);
+  const { serverDate } = answerContext(answer);
+
+  return {
+    token: parsed.accessToken,
+    expiresAt: startedAt + parsed.expiresInMs,
+    tokenType: parsed.tokenType,
+    ...(serverDate === undefined ? {} : { serverDate }),
+  };
+}
+
+function validateRequest(request: ImsTokenRequest): RequestSettings {
+  if (typeof request !== 'object' || request === null) {
+    throw new ConfigurationError([{ field: 'request', message: 'must be an object' }], {
+      subject: 'IMS token request',
+    });
+  }
+
+  const problems: ConfigurationProblem[] = [];
+  const timeoutMs = request.timeoutMs ?? IMS_REQUEST_DEFAULTS.timeoutMs;
+  const maxRetries = request.maxRetries ?? IMS_REQUEST_DEFAULTS.maxRetries;
+  const maxRetryWaitMs = request.maxRetryWaitMs ?? IMS_REQUEST_DEFAULTS.maxRetryWaitMs;
+
+  let url: URL | undefined;
+  try {
+    url = new URL(request.url);
+  } catch {
+    problems.push({ field: 'url', message: 'must be an absolute http:// or https:// URL' });
+  }
+
+  if (url !== undefined && url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push({ field: 'url', message: `must use http:// or https://, got ${url.protocol}` });
+  }
+
+  const form = request.form;
+  if (
+    typeof form !== 'object' ||
+    form === null ||
+    Object.values(form).some((value) => typeof value !== 'string')
+  ) {
+    problems.push({ field: 'form', message: 'must be an object whose values are all strings' });
+  }
+
+  if (request.expiresInUnit !== 'milliseconds' && request.expiresInUnit !== 'seconds') {
+    problems.push({
+      field: 'expiresInUnit',
+      message: "must be 'milliseconds' (JWT exchange) or 'seconds' (OAuth token endpoints)",
+    });
+  }
+
+  if (typeof request.transport?.fetch !== 'function') {
+    problems.push({ field: 'transport', message: 'must be a transport from createTransport()' });
+  }
+
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    problems.push({
+      field: 'timeoutMs',
+      message: `must be a positive number of milliseconds, got ${String(timeoutMs)}`,
+    });
+  }
+
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    problems.push({
+      field: 'maxRetries',
+      message: `must be a non-negative integer, got ${String(maxRetries)}`,
+    });
+  }
+
+  if (typeof maxRetryWaitMs !== 'number' || Number.isNaN(maxRetryWaitMs) || maxRetryWaitMs < 0) {
+    problems.push({
+      field: 'maxRetryWaitMs',
+      message: `must be a non-negative number of milliseconds, got ${String(maxRetryWaitMs)}`,
+    });
+  }
+
+  if (problems.length > 0 || url === undefined) {
+    throw new ConfigurationError(problems, { subject: 'IMS token request' });
+  }
+
+  return {
+    url: url.href,
+    endpoint: redactUrl(url),
+    host: url.host,
+    body: new URLSearchParams(form).toString(),
+    headers: {
+      Accept: 'application/json',
+      'Cache-Control': 'no-cache',
+      ...request.headers,
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    secrets: Object.entries(form)
+      .filter(([name, value]) => secretFieldPattern.test(name) && value.length > 0)
+      .map(([, value]) => value),
+    expiresInUnit: request.expiresInUnit,
+    transport: request.transport,
+    timeoutMs,
+    maxRetries,
+    maxRetryWaitMs,
+  };
 }

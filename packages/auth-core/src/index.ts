@@ -1,6 +1,12 @@
 export type { AccessToken, Authenticator, GetTokenOptions } from './types.js';
 export { isAuthenticator } from './is-authenticator.js';
-export { createAuthenticator, type CreateAuthenticatorOptions } from './token-cache.js';
+export {
+  BACKGROUND_RETRY_DELAY_MS,
+  type CachingAuthenticator,
+  createAuthenticator,
+  type CreateAuthenticatorOptions,
+  TOKEN_CACHE_DEFAULTS,
+} from './token-cache.js';
 export {
   CertificateError,
   ConfigurationError,
@@ -14,7 +20,12 @@ export {
   UmapiError,
   type UmapiErrorOptions,
 } from './errors.js';
-export { createTransport, type Transport, type TransportOptions } from './transport.js';
+export {
+  createTransport,
+  SSL_VERIFY_WARNING_CODE,
+  type Transport,
+  type TransportOptions,
+} from './transport.js';
 export {
   computeBackoff,
   type BackoffOptions,
@@ -22,5 +33,10 @@ export {
   parseRetryAfter,
   sleep,
 } from './retry.js';
-export { requestImsToken, type ImsTokenRequest, type ImsTokenResponse } from './ims-client.js';
-export { debug } from './debug.js';
+export {
+  IMS_REQUEST_DEFAULTS,
+  requestImsToken,
+  type ImsTokenRequest,
+  type ImsTokenResponse,
+} from './ims-client.js';
+export { debug, isDebugEnabled, redactUrl } from './debug.js';

@@ -1,0 +1,215 @@
+import { ImsError } from './errors.js';
+
+/** Longest excerpt of a non-JSON body kept in an `ImsError`, in characters. */
+export const BODY_EXCERPT_LENGTH = 200;
+
+/** An IMS answer read in full, before parsing. */
+export interface ImsAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+  endpoint: string;
+  /** Form values of the request, blanked out of any excerpt in case a server echoes them. */
+  secrets: readonly string[];
+}
+
+/** The fields of a successful token answer. */
+export interface ParsedToken {
+  accessToken: string;
+  tokenType: string;
+  /** `expires_in` converted to milliseconds. */
+  expiresInMs: number;
+}
+
+/** Reads the IMS request id header and the `Date` header, which every `ImsError` carries. */
+export function answerContext(answer: Pick<ImsAnswer, 'headers' | 'endpoint'>): {
+  endpoint: string;
+  requestId?: string;
+  serverDate?: number;
+} {
+  const requestId =
+    answer.headers.get('x-debug-id') ?? answer.headers.get('x-request-id') ?? undefined;
+  const serverDate = parseServerDate(answer.headers.get('date'));
+  return {
+    endpoint: answer.endpoint,
+    ...(requestId === undefined ? {} : { requestId }),
+    ...(serverDate === undefined ? {} : { serverDate }),
+  };
+}
+
+export function parseServerDate(value: string | null): number | undefined {
+  if (value === null) {
+    return undefined;
+  }
+
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : date;
+}
+
+/**
+ * Parses a 2xx answer into a token.
+ *
+ * @throws ImsError with code `unexpected_response` when the body is not JSON,
+ *   has no non-empty string `access_token`, or no positive finite numeric
+ *   `expires_in`. The message never quotes a 2xx body, which may hold a token.
+ */
+export function parseTokenAnswer(
+  answer: ImsAnswer,
+  expiresInUnit: 'milliseconds' | 'seconds',
+): ParsedToken {
+  const body = parseJson(answer.text);
+
+  if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw unexpected(
+      answer,
+      `a body that is not a JSON object (${describeContentType(answer.headers)})`,
+    );
+  }
+
+  const {
+    access_token: accessToken,
+    expires_in: expiresIn,
+    token_type: tokenType,
+  } = body as Record<string, unknown>;
+
+  if (typeof accessToken !== 'string' || accessToken.length === 0) {
+    throw unexpected(answer, `no access_token (got ${describeField(accessToken)})`);
+  }
+
+  if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
+    throw unexpected(answer, `no positive numeric expires_in (got ${describeField(expiresIn)})`);
+  }
+
+  return {
+    accessToken,
+    tokenType: typeof tokenType === 'string' && tokenType.length > 0 ? tokenType : 'bearer',
+    expiresInMs: expiresInUnit === 'seconds' ? expiresIn * 1000 : expiresIn,
+  };
+}
+
+/**
+ * Builds the `ImsError` for a non-2xx answer: the IMS `error` and
+ * `error_description` from a JSON body, or a short excerpt of any other body.
+ */
+export function errorFromAnswer(answer: ImsAnswer, retryAfterMs: number | undefined): ImsError {
+  const context = answerContext(answer);
+  const body = parseJson(answer.text);
+  const fields =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
+  const imsCode = fields === undefined ? undefined : firstString(fields.error, fields.error_code);
+  const retry = retryAfterMs === undefined ? {} : { retryAfterMs };
+
+  if (imsCode !== undefined) {
+    const rawDescription = firstString(fields?.error_description, fields?.message);
+    const description =
+      rawDescription === undefined ? undefined : redact(rawDescription, answer.secrets);
+    return new ImsError(
+      `IMS token request to ${answer.endpoint} failed with HTTP ${answer.status} ${imsCode}` +
+        `${description === undefined ? '' : `: ${description}`}${describeRequestId(context.requestId)}`,
+      {
+        status: answer.status,
+        imsCode,
+        ...(description === undefined ? {} : { description }),
+        ...context,
+        ...retry,
+      },
+    );
+  }
+
+  const kind =
+    fields === undefined
+      ? `a non-JSON body (${describeContentType(answer.headers)})`
+      : 'a JSON body without an error field';
+  const excerpt = excerptOf(answer.text, answer.secrets);
+  return new ImsError(
+    `IMS token request to ${answer.endpoint} failed with HTTP ${answer.status} and ${kind}` +
+      `${excerpt.length === 0 ? '' : `: ${excerpt}`}${describeRequestId(context.requestId)}`,
+    {
+      status: answer.status,
+      imsCode: 'unexpected_response',
+      ...(excerpt.length === 0 ? {} : { description: excerpt }),
+      ...context,
+      ...retry,
+    },
+  );
+}
+
+function unexpected(answer: ImsAnswer, what: string): ImsError {
+  const context = answerContext(answer);
+  return new ImsError(
+    `IMS token request to ${answer.endpoint} answered HTTP ${answer.status} with ${what}; no token was issued${describeRequestId(context.requestId)}`,
+    { status: answer.status, imsCode: 'unexpected_response', ...context },
+  );
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstString(...values: unknown[]): string | undefined {
+  return values.find((value): value is string => typeof value === 'string' && value.length > 0);
+}
+
+/** Describes a field of a 2xx body by type only, never by value. */
+function describeField(value: unknown): string {
+  if (value === undefined) {
+    return 'nothing';
+  }
+
+  if (value === null) {
+    return 'null';
+  }
+
+  if (typeof value === 'number') {
+    return String(value);
+  }
+
+  return typeof value === 'string'
+    ? value.length === 0
+      ? 'an empty string'
+      : 'a string'
+    : typeof value;
+}
+
+function describeContentType(headers: Headers): string {
+  return headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+}
+
+function describeRequestId(requestId: string | undefined): string {
+  return requestId === undefined ? '' : ` (request id ${requestId})`;
+}
+
+/** A readable, short excerpt of an error page: tags dropped, whitespace collapsed, secrets blanked. */
+function excerptOf(text: string, secrets: readonly string[]): string {
+  const plain = text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const safe = redact(plain, secrets);
+  return safe.length > BODY_EXCERPT_LENGTH ? `${safe.slice(0, BODY_EXCERPT_LENGTH)}…` : safe;
+}
+
+/** Blanks out every request form value, raw and URL-encoded, that a server echoed back. */
+function redact(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    for (const form of new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ v: secret }).toString().slice(2),
+    ])) {
+      if (form.length > 0) {
+        result = result.split(form).join('[REDACTED]');
+      }
+    }
+  }
+
+  return result;
+}

@@ -15,3 +15,13 @@ export {
   type OAuthCredentials,
   startFakeIms,
 } from './ims/fake-ims.js';
+export type { ActionError, ActionResult } from './umapi/actions.js';
+export { type FakeUmapi, type FakeUmapiOptions, startFakeUmapi } from './umapi/fake-umapi.js';
+export {
+  type BudgetClass,
+  type BudgetClassStats,
+  DEFAULT_RATE_LIMITS,
+  type RateLimits,
+} from './umapi/rate-limits.js';
+export type { GroupSeed, UmapiGroup, UmapiUser, UserSeed, UserType } from './umapi/records.js';
+export type { UmapiRequest } from './umapi/request-log.js';

@@ -1,0 +1,296 @@
+import type { Directory } from './directory.js';
+import type { UmapiUser, UserType } from './records.js';
+
+/** Most user or user-group entries UMAPI accepts in one action request. */
+export const MAX_ACTIONS_PER_REQUEST = 10;
+/** Most groups UMAPI accepts in one add or remove step. */
+export const MAX_GROUPS_PER_STEP = 10;
+
+/** One failed step in an action response. */
+export interface ActionError {
+  index: number;
+  step: number;
+  requestID?: string;
+  user?: string;
+  errorCode?: string;
+  message?: string;
+}
+
+/** The body UMAPI returns for `POST /action/{orgId}`. */
+export interface ActionResult {
+  result: 'success' | 'partial' | 'error';
+  completed: number;
+  notCompleted: number;
+  completedInTestMode: number;
+  errors: ActionError[];
+}
+
+/** A request-level rejection: the whole request is answered with HTTP 400 and nothing runs. */
+export interface ActionRejection {
+  message: string;
+}
+
+type ActionEntry = Record<string, unknown> & { do: unknown[] };
+
+class StepError extends Error {
+  constructor(
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Checks the request-level limits and shape. UMAPI rejects the whole request
+ * with 400 when it breaks a documented limit, before running any action.
+ */
+export function validateActionRequest(body: unknown): ActionRejection | ActionEntry[] {
+  if (!Array.isArray(body)) {
+    return { message: 'The request body must be a JSON array of actions.' };
+  }
+  if (body.length === 0) {
+    return { message: 'The request contains no actions.' };
+  }
+  if (body.length > MAX_ACTIONS_PER_REQUEST) {
+    return {
+      message: `The request contains ${body.length} actions; at most ${MAX_ACTIONS_PER_REQUEST} are allowed per request.`,
+    };
+  }
+
+  for (const [index, entry] of body.entries()) {
+    const shapeProblem = checkEntryShape(entry, index);
+    if (shapeProblem) return { message: shapeProblem };
+
+    for (const [step, command] of (entry as ActionEntry).do.entries()) {
+      const groupCount = countGroups(command);
+      if (groupCount > MAX_GROUPS_PER_STEP) {
+        return {
+          message: `Action ${index} step ${step} names ${groupCount} groups; at most ${MAX_GROUPS_PER_STEP} are allowed per add or remove step.`,
+        };
+      }
+    }
+  }
+
+  return body as ActionEntry[];
+}
+
+function checkEntryShape(entry: unknown, index: number): string | undefined {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return `Action ${index} must be an object.`;
+  }
+  const record = entry as Record<string, unknown>;
+  if (typeof record.user !== 'string' && typeof record.usergroup !== 'string') {
+    return `Action ${index} needs a "user" (email) or "usergroup" (name) string.`;
+  }
+  if (!Array.isArray(record.do) || record.do.length === 0) {
+    return `Action ${index} needs a non-empty "do" array of commands.`;
+  }
+  for (const [step, command] of record.do.entries()) {
+    if (typeof command !== 'object' || command === null || Object.keys(command).length !== 1) {
+      return `Action ${index} step ${step} must be an object with exactly one command.`;
+    }
+  }
+  return undefined;
+}
+
+function countGroups(command: unknown): number {
+  const [name, params] = Object.entries(command as object)[0] ?? [];
+  if (name !== 'add' && name !== 'remove') return 0;
+  if (typeof params !== 'object' || params === null) return 0;
+
+  let count = 0;
+  for (const list of Object.values(params)) {
+    if (Array.isArray(list)) count += list.length;
+  }
+  return count;
+}
+
+/**
+ * Runs validated actions against `directory`. A failed step ends its action
+ * (later steps are skipped) and earlier steps of that action stay applied,
+ * as at UMAPI. Pass a clone for test mode.
+ */
+export function runActions(directory: Directory, actions: ActionEntry[], testOnly: boolean): ActionResult {
+  const errors: ActionError[] = [];
+  let succeeded = 0;
+
+  for (const [index, action] of actions.entries()) {
+    const failure = runAction(directory, action);
+    if (!failure) {
+      succeeded += 1;
+      continue;
+    }
+
+    const error: ActionError = { index, step: failure.step };
+    if (typeof action.requestID === 'string') error.requestID = action.requestID;
+    if (typeof action.user === 'string') error.user = action.user;
+    error.errorCode = failure.error.errorCode;
+    error.message = failure.error.message;
+    errors.push(error);
+  }
+
+  const notCompleted = actions.length - succeeded;
+  return {
+    result: notCompleted === 0 ? 'success' : succeeded > 0 ? 'partial' : 'error',
+    completed: testOnly ? 0 : succeeded,
+    notCompleted,
+    completedInTestMode: testOnly ? succeeded : 0,
+    errors,
+  };
+}
+
+function runAction(directory: Directory, action: ActionEntry): { step: number; error: StepError } | undefined {
+  for (const [step, command] of action.do.entries()) {
+    const [name, params] = Object.entries(command as object)[0]!;
+    try {
+      if (typeof action.user === 'string') runUserCommand(directory, action.user, name, params);
+      else runUserGroupCommand(directory, String(action.usergroup), name, params);
+    } catch (error) {
+      if (error instanceof StepError) return { step, error };
+      throw error;
+    }
+  }
+  return undefined;
+}
+
+const CREATE_COMMANDS: Record<string, UserType> = {
+  createFederatedID: 'federatedID',
+  createEnterpriseID: 'enterpriseID',
+  addAdobeID: 'adobeID',
+};
+
+function runUserCommand(directory: Directory, email: string, name: string, params: unknown): void {
+  const options = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+
+  const createdType = CREATE_COMMANDS[name];
+  if (createdType) {
+    createUser(directory, email, createdType, options);
+    return;
+  }
+
+  const found = directory.findUser(email);
+  if (!found) {
+    throw new StepError('error.user.nonexistent', `User ${email} does not exist in this organization.`);
+  }
+
+  if (name === 'update') {
+    directory.replaceUser(found.ref, applyUpdate(directory, found.user, options));
+  } else if (name === 'add') {
+    const names = groupNames(directory, params, true);
+    const groups = [...found.user.groups];
+    for (const groupName of names) if (!groups.includes(groupName)) groups.push(groupName);
+    directory.replaceUser(found.ref, { ...found.user, groups });
+  } else if (name === 'remove') {
+    const removed = params === 'all' ? found.user.groups : groupNames(directory, params, false);
+    const lowered = new Set(removed.map((groupName) => groupName.toLowerCase()));
+    const groups = found.user.groups.filter((groupName) => !lowered.has(groupName.toLowerCase()));
+    directory.replaceUser(found.ref, { ...found.user, groups });
+  } else if (name === 'removeFromOrg') {
+    directory.removeUser(found.ref);
+  } else {
+    throw new StepError('error.command.unknown', `Unknown user command ${name}.`);
+  }
+}
+
+function createUser(
+  directory: Directory,
+  email: string,
+  type: UserType,
+  options: Record<string, unknown>,
+): void {
+  const address = typeof options.email === 'string' ? options.email : email;
+  const existing = directory.findUser(address);
+
+  if (existing) {
+    if (options.option === 'ignoreIfAlreadyExists') return;
+    if (options.option === 'updateIfAlreadyExists') {
+      directory.replaceUser(existing.ref, applyUpdate(directory, existing.user, options));
+      return;
+    }
+    throw new StepError('error.user.already_exists', `User ${address} already exists in this organization.`);
+  }
+
+  if (!address.includes('@')) {
+    throw new StepError('error.user.email.invalid', `User email ${address} is not a valid email address.`);
+  }
+
+  const domain = address.split('@')[1]!;
+  directory.addUser({
+    id: directory.nextUserId(),
+    email: address,
+    status: 'active',
+    username: typeof options.username === 'string' ? options.username : address,
+    domain,
+    firstname: stringOr(options.firstname, ''),
+    lastname: stringOr(options.lastname, ''),
+    country: stringOr(options.country, 'UD'),
+    type,
+    groups: [],
+  });
+}
+
+function applyUpdate(directory: Directory, user: UmapiUser, options: Record<string, unknown>): UmapiUser {
+  const email = stringOr(options.email, user.email);
+  if (email.toLowerCase() !== user.email.toLowerCase() && directory.findUser(email)) {
+    throw new StepError('error.user.already_exists', `Cannot change the email to ${email}: another user has it.`);
+  }
+
+  return {
+    ...user,
+    email,
+    username: stringOr(options.username, user.username),
+    firstname: stringOr(options.firstname, user.firstname),
+    lastname: stringOr(options.lastname, user.lastname),
+    country: stringOr(options.country, user.country),
+  };
+}
+
+/** The group names of an add or remove step; `product` lists are treated as group names too. */
+function groupNames(directory: Directory, params: unknown, mustExist: boolean): string[] {
+  if (typeof params !== 'object' || params === null) {
+    throw new StepError('error.command.invalid', 'add and remove need { "group": [names] }.');
+  }
+
+  const names: string[] = [];
+  for (const [key, list] of Object.entries(params)) {
+    if (key !== 'group' && key !== 'product' && key !== 'productConfiguration') continue;
+    if (!Array.isArray(list)) {
+      throw new StepError('error.command.invalid', `${key} must be an array of group names.`);
+    }
+    for (const groupName of list) names.push(String(groupName));
+  }
+
+  return names.map((groupName) => {
+    const group = directory.findGroup(groupName);
+    if (group) return group.groupName;
+    if (!mustExist) return groupName;
+    throw new StepError('error.group.not_found', `Group ${groupName} does not exist in this organization.`);
+  });
+}
+
+function runUserGroupCommand(directory: Directory, groupName: string, name: string, params: unknown): void {
+  if (name === 'createUserGroup') {
+    if (directory.findGroup(groupName)) {
+      const option = (params as Record<string, unknown> | null)?.option;
+      if (option === 'ignoreIfAlreadyExists' || option === 'updateIfAlreadyExists') return;
+      throw new StepError('error.group.already_exists', `Group ${groupName} already exists.`);
+    }
+    directory.addGroup({ groupName });
+    return;
+  }
+
+  if (name === 'deleteUserGroup') {
+    if (!directory.findGroup(groupName)) {
+      throw new StepError('error.group.not_found', `Group ${groupName} does not exist in this organization.`);
+    }
+    directory.removeGroup(groupName);
+    return;
+  }
+
+  throw new StepError('error.command.unknown', `Unknown user group command ${name}.`);
+}
+
+function stringOr(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
+}

@@ -1,0 +1,68 @@
+/** The account types UMAPI reports. */
+export type UserType = 'adobeID' | 'enterpriseID' | 'federatedID';
+
+/** A user as UMAPI returns it in listings and lookups. */
+export interface UmapiUser {
+  id: string;
+  email: string;
+  status: 'active' | 'disabled';
+  username: string;
+  domain: string;
+  firstname: string;
+  lastname: string;
+  /** ISO 3166 country code; `UD` when unknown, as UMAPI reports it. */
+  country: string;
+  type: UserType;
+  /** Names of the user groups and product profiles the user belongs to. */
+  groups: string[];
+}
+
+/** A group as UMAPI returns it in group listings. */
+export interface UmapiGroup {
+  groupId: number;
+  groupName: string;
+  type: 'USER_GROUP' | 'PRODUCT_PROFILE' | 'SYSTEM';
+  memberCount: number;
+  /** The product, for a product profile. */
+  productName?: string;
+}
+
+/** A user to seed the fake with: `email` is required, every other field has a default. */
+export type UserSeed = Partial<UmapiUser> & { email: string };
+
+/** A group to seed the fake with: `groupName` is required. Default type `USER_GROUP`. */
+export type GroupSeed = Partial<Omit<UmapiGroup, 'memberCount'>> & { groupName: string };
+
+/** The groups a fake UMAPI has when none are given. */
+export const DEFAULT_GROUPS: GroupSeed[] = [
+  { groupName: 'Engineering' },
+  { groupName: 'Marketing' },
+  { groupName: 'Sales' },
+  { groupName: 'Support' },
+  { groupName: 'Default All Apps configuration', type: 'PRODUCT_PROFILE', productName: 'All Apps' },
+];
+
+/** Email domains of generated users, alternating by index so `?domain=` filters can be tested. */
+export const GENERATED_DOMAINS = ['example.com', 'example.org'];
+
+/** Builds a full user record from a seed, filling UMAPI's defaults. */
+export function userFromSeed(seed: UserSeed, id: string): UmapiUser {
+  const domain = seed.domain ?? seed.email.split('@')[1] ?? '';
+  return {
+    id: seed.id ?? id,
+    email: seed.email,
+    status: seed.status ?? 'active',
+    username: seed.username ?? seed.email,
+    domain,
+    firstname: seed.firstname ?? '',
+    lastname: seed.lastname ?? '',
+    country: seed.country ?? 'UD',
+    type: seed.type ?? 'federatedID',
+    groups: [...(seed.groups ?? [])],
+  };
+}
+
+/** A user ID in the shape UMAPI uses: 24 upper-case hex digits and `@AdobeID`. */
+export function userIdFor(sequence: number): string {
+  return `${sequence.toString(16).toUpperCase().padStart(24, '0')}@AdobeID`;
+}

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { ConfigurationError, createAuthenticator, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import { JWTAuth } from '@umapi/auth-jwt';
 import type { FakeIms } from '@umapi/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { Connection } from './connection.js';
@@ -67,6 +68,21 @@ describe('Connection construction', () => {
     expect(connection.orgId).toBe(credentials.orgId);
     expect(connection.endpoint).toBe('https://usermanagement.adobe.io/v2/usermanagement');
     expect(connection.testMode).toBe(false);
+  });
+
+  it('works with JWTAuth in two steps', async () => {
+    const server = await startScriptedServer(ims);
+    onTestFinished(() => server.close());
+    const credentials = await ims.createJwtCredentials();
+
+    const auth = new JWTAuth(credentials);
+    const connection = new Connection({ auth, endpoint: server.endpoint, rateLimits: false });
+    onTestFinished(() => connection.close());
+    const response = await connection.request(`groups/${connection.orgId}/0`);
+
+    expect(connection.orgId).toBe(credentials.orgId);
+    expect(response.status).toBe(200);
+    expect(server.requests[0]?.headers['x-api-key']).toBe(credentials.clientId);
   });
 
   it('prefers the orgId option over the authenticator', async () => {

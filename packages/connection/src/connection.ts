@@ -95,9 +95,9 @@ export class Connection {
    * Creates a connection. Sends nothing until the first call.
    *
    * @param options - See {@link ConnectionOptions}; only `auth` is required.
-   * @throws ConfigurationError when `auth` is not an authenticator (such as a
-   *   plain credentials object), no org ID is known, or an option is invalid
-   *   or unknown; every problem is listed at once.
+   * @throws ConfigurationError when `auth` is not an authenticator, such as a
+   *   plain credentials object. Also when no org ID is known or an option is
+   *   invalid or unknown. The error lists every problem at once.
    */
   constructor(options: ConnectionOptions) {
     this.#options = resolveConnectionOptions(options);
@@ -129,15 +129,15 @@ export class Connection {
   }
 
   /**
-   * Sends one UMAPI request with retries and returns the parsed answer.
+   * Sends one UMAPI request with retries and returns the parsed response.
    *
    * @param path - Path relative to the endpoint, such as `users/12345@AdobeOrg/0`.
    * @param options - Method (default GET, or POST with `json`), JSON body, query parameters, abort signal, extra headers.
-   * @returns The status, headers and parsed JSON body of a 2xx answer.
+   * @returns The status, headers and parsed JSON body of a 2xx response.
    * @throws UnavailableError when retries run out or the server asks to wait longer than `maxRetryWaitMs`.
-   * @throws RequestError for a 4xx answer (a 401 only after a retry with a new token failed).
-   * @throws ServerError for a 5xx answer other than 502, 503 and 504.
-   * @throws ResponseError for a 2xx answer that is not JSON, or whose `result` is `error`.
+   * @throws RequestError for a 4xx response (a 401 only after a retry with a new token failed).
+   * @throws ServerError for a 5xx response other than 502, 503 and 504.
+   * @throws ResponseError for a 2xx response that is not JSON, or whose `result` is `error`.
    * @throws The signal's reason when it aborts; an already-aborted signal sends nothing.
    *
    * @example
@@ -187,7 +187,7 @@ export class Connection {
   /**
    * Looks up one user by email or username.
    *
-   * @returns The user, or null when UMAPI answers 404.
+   * @returns The user, or null when UMAPI responds with 404.
    * @throws The errors of {@link Connection.request}.
    */
   async user(email: string, options: { signal?: AbortSignal } = {}): Promise<UmapiUser | null> {
@@ -241,7 +241,7 @@ export class Connection {
    * Reports local counters and the server status.
    *
    * @param options - `remote: true` reads `<endpoint origin>/status` now; otherwise the last known server status is returned.
-   * @returns Never throws for a server problem: an unreachable server or an unexpected answer becomes the `server.status` text.
+   * @returns Never throws for a server problem: an unreachable server or an unexpected response becomes the `server.status` text.
    */
   async status(options: { remote?: boolean; signal?: AbortSignal } = {}): Promise<ConnectionStatus> {
     if (options.remote === true) {

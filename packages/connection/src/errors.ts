@@ -3,9 +3,9 @@ import { UmapiError } from '@umapi/auth-core';
 /** Longest excerpt of a response body kept on an error, in characters. */
 export const MAX_BODY_EXCERPT = 2000;
 
-/** Details of an HTTP answer that UMAPI sent but the client cannot use. */
+/** Details of an HTTP response that UMAPI sent but the client cannot use. */
 export interface HttpErrorDetails {
-  /** HTTP status of the answer. */
+  /** HTTP status of the response. */
   status: number;
   /** HTTP method of the request, such as `GET`. */
   method: string;
@@ -19,7 +19,7 @@ export interface HttpErrorDetails {
 }
 
 /**
- * Base class of the errors for an HTTP answer: {@link RequestError},
+ * Base class of the errors for an HTTP response: {@link RequestError},
  * {@link ServerError} and {@link ResponseError}.
  *
  * `errorCode` and `serverMessage` come from UMAPI's JSON error body
@@ -48,14 +48,14 @@ export class HttpError extends UmapiError {
   }
 }
 
-/** Thrown for a 4xx answer other than those retried (429), including a second 401. */
+/** Thrown for a 4xx response other than those retried (429), including a second 401. */
 export class RequestError extends HttpError {
   constructor(message: string, details: HttpErrorDetails) {
     super(message, 'ERR_UMAPI_REQUEST', details);
   }
 }
 
-/** Thrown for a 5xx answer other than those retried (502, 503, 504). */
+/** Thrown for a 5xx response other than those retried (502, 503, 504). */
 export class ServerError extends HttpError {
   constructor(message: string, details: HttpErrorDetails) {
     super(message, 'ERR_UMAPI_SERVER', details);
@@ -63,7 +63,7 @@ export class ServerError extends HttpError {
 }
 
 /**
- * Thrown when a 2xx (or an unexpected 3xx) answer is not what UMAPI sends:
+ * Thrown when a 2xx (or an unexpected 3xx) response is not what UMAPI sends:
  * a body that is not JSON, or a `result` that reports an error.
  */
 export class ResponseError extends HttpError {
@@ -80,7 +80,7 @@ export interface UnavailableErrorDetails {
   attempts: number;
   /** Time from the first attempt to giving up, in milliseconds. */
   elapsedMs: number;
-  /** HTTP status of the last answer, if the last attempt got one. */
+  /** HTTP status of the last response, if the last attempt got one. */
   lastStatus?: number;
   /** The wait the server advised (`Retry-After`), in milliseconds, when it advised one. */
   retryAfterMs?: number;

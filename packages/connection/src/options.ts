@@ -33,8 +33,8 @@ export interface ConnectionOptions {
   /** Retries after the first attempt on 429, 502, 503, 504, timeouts and network errors. Default 4 (5 attempts). */
   maxRetries?: number;
   /**
-   * Longest server-advised wait (`Retry-After`) the connection sleeps through, in milliseconds.
-   * A longer advice fails the call at once with `UnavailableError.retryAfterMs`. Default 300,000 (5 minutes).
+   * Maximum server-advised wait (`Retry-After`) the connection sleeps through, in milliseconds.
+   * A longer advised wait fails the call at once with `UnavailableError.retryAfterMs`. Default 300,000 (5 minutes).
    */
   maxRetryWaitMs?: number;
   /** Backoff ceiling of the first retry when the server advises no wait, in milliseconds; it doubles per retry. Default 1,000. */

@@ -68,7 +68,7 @@ function readPage<Item>(spec: ListingSpec, page: number, itemsRead: number, resp
   const body = response.body as Record<string, unknown> | null;
   const problem = describePageProblem(spec.listing, body);
   if (problem !== undefined) {
-    const cause = new ResponseError(`UMAPI answered page ${page} of the ${spec.listing} listing with ${problem}`, {
+    const cause = new ResponseError(`UMAPI responded to page ${page} of the ${spec.listing} listing with ${problem}`, {
       status: response.status,
       method: 'GET',
       path: spec.pagePath(page),

@@ -19,7 +19,7 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** A successful UMAPI answer. */
+/** A successful UMAPI response. */
 export interface UmapiResponse<Body = unknown> {
   /** HTTP status, 2xx. */
   status: number;
@@ -42,7 +42,7 @@ export interface PreparedRequest {
   acceptErrorResult: boolean;
 }
 
-/** What one attempt produced: an HTTP answer, or a failure before one arrived. */
+/** What one attempt produced: an HTTP response, or a failure before one arrived. */
 export type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Headers; text: string }
   | { kind: 'failure'; error: unknown; retryable: boolean };
@@ -102,7 +102,7 @@ export async function sendAttempt(request: PreparedRequest, headers: Headers, se
   const host = new URL(request.url).host;
   const deadline = new AbortController();
   const timer = setTimeout(() => {
-    deadline.abort(new TimeoutError(`UMAPI did not answer ${request.method} ${request.path} within ${settings.timeoutMs} ms`, { timeoutMs: settings.timeoutMs, host }));
+    deadline.abort(new TimeoutError(`UMAPI did not respond to ${request.method} ${request.path} within ${settings.timeoutMs} ms`, { timeoutMs: settings.timeoutMs, host }));
   }, settings.timeoutMs);
   const signal = settings.signal === undefined ? deadline.signal : AbortSignal.any([settings.signal, deadline.signal]);
 
@@ -166,7 +166,7 @@ export function excerpt(text: string): string {
 }
 
 /**
- * Turns a 2xx answer into a response, checking that the body is the JSON UMAPI sends.
+ * Turns a 2xx response into the result, checking that the body is the JSON UMAPI sends.
  *
  * @throws ResponseError when the body is not JSON or its `result` reports an error.
  */
@@ -176,23 +176,23 @@ export function readSuccess(request: PreparedRequest, outcome: { status: number;
 
   if (!parsed.json || outcome.text.trim() === '') {
     const type = outcome.headers.get('content-type') ?? 'no content type';
-    throw new ResponseError(`UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`, details);
+    throw new ResponseError(`UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`, details);
   }
 
   const result = readResult(parsed.value);
   if (result !== undefined && result !== 'success' && result !== 'partial' && !request.acceptErrorResult) {
-    throw new ResponseError(`UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`, details);
+    throw new ResponseError(`UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`, details);
   }
 
   return { status: outcome.status, headers: outcome.headers, body: parsed.value };
 }
 
-/** Builds the error for a non-retried, non-2xx answer. */
+/** Builds the error for a non-2xx response that is not retried. */
 export function errorForStatus(request: PreparedRequest, outcome: { status: number; headers: Headers; text: string }, requestId: string, note = ''): RequestError | ServerError | ResponseError {
   const parsed = parseBody(outcome.text);
   const details = { status: outcome.status, method: request.method, path: request.path, requestId, body: bodyForError(outcome.text, parsed) };
   const summary = parsed.json ? describeServerError(parsed.value) : outcome.text.trim() === '' ? '' : `: ${shortExcerpt(parsed.value)}`;
-  const message = `UMAPI answered ${request.method} ${request.path} with HTTP ${outcome.status}${summary}${note}`;
+  const message = `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status}${summary}${note}`;
 
   if (outcome.status >= 500) {
     return new ServerError(message, details);
@@ -204,7 +204,7 @@ export function errorForStatus(request: PreparedRequest, outcome: { status: numb
 
   const location = outcome.headers.get('location');
   const target = location === null ? '' : ` to ${safeOrigin(location)}`;
-  return new ResponseError(`UMAPI answered ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`, details);
+  return new ResponseError(`UMAPI responded to ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`, details);
 }
 
 // A large body (a whole listing page) is kept as a text excerpt, so an error stays small.

@@ -44,7 +44,7 @@ interface RetryableFailure {
  * tries once more with a new one, outside the retry count.
  *
  * @throws UnavailableError when the retries run out or the advised wait exceeds `maxRetryWaitMs`.
- * @throws RequestError, ServerError or ResponseError for an answer that retrying cannot fix.
+ * @throws RequestError, ServerError or ResponseError for a response that retrying cannot fix.
  * @throws The signal's reason when the caller aborts.
  */
 export async function sendWithRetries(request: PreparedRequest, endpointClass: EndpointClass | undefined, settings: RetrySettings, signal?: AbortSignal): Promise<UmapiResponse> {
@@ -165,7 +165,7 @@ function waitTooLong(request: PreparedRequest, last: RetryableFailure, attempts:
   const retryAfterMs = last.retryAfterMs ?? 0;
   const retryAt = new Date(Date.now() + retryAfterMs).toISOString();
   return new UnavailableError(
-    `UMAPI answered ${request.method} ${request.path} with HTTP ${last.status} and asked to wait ${retryAfterMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
+    `UMAPI responded to ${request.method} ${request.path} with HTTP ${last.status} and asked to wait ${retryAfterMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
     { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs, requestId: last.requestId, cause: last.error },
   );
 }

@@ -20,21 +20,21 @@ export interface LocalStatus {
   rateLimits: Record<EndpointClass, ClassStats>;
 }
 
-/** What the connection knows of the server. */
+/** The last known status of the server. */
 export interface ServerStatus {
   /**
-   * The server's own status text when it answered, `Never contacted` before
+   * The server's own status text when it responded, `Never contacted` before
    * the first `status({ remote: true })`, or `Unreachable at <time>` /
    * `Unexpected HTTP status <status> at <time>` when the check failed.
    */
   status: string;
   /** The UMAPI endpoint of this connection. */
   endpoint: string;
-  /** Other fields of the server's status answer, such as its version and build. */
+  /** Other fields of the server's status response, such as its version and build. */
   [field: string]: unknown;
 }
 
-/** The answer of `Connection.status()`. */
+/** The result of `Connection.status()`. */
 export interface ConnectionStatus {
   local: LocalStatus;
   server: ServerStatus;
@@ -52,8 +52,10 @@ export interface StatusCheck {
 }
 
 /**
- * Reads the server status. Never throws, except for the caller's abort: a
- * failure becomes a status text, because a status check is a diagnostic.
+ * Reads the server status. A failure becomes the status text instead of an
+ * error, because a status check is a diagnostic.
+ *
+ * @throws Only the signal's reason, when the caller aborts.
  */
 export async function checkServerStatus(check: StatusCheck): Promise<ServerStatus> {
   const timeoutSignal = AbortSignal.timeout(check.timeoutMs);
@@ -85,8 +87,21 @@ export async function checkServerStatus(check: StatusCheck): Promise<ServerStatu
   }
 
   const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { value: body };
-  const status = typeof fields.status === 'string' ? fields.status : typeof fields.state === 'string' ? fields.state : 'OK';
-  return { ...fields, status, endpoint: check.endpoint };
+  return { ...fields, status: readStatusText(fields), endpoint: check.endpoint };
+}
+
+// NOTE: the fields of UMAPI's status document are not documented, so the
+// text is read from `status` or `state` when present; a 200 with neither still shows the server is up.
+function readStatusText(fields: Record<string, unknown>): string {
+  if (typeof fields.status === 'string') {
+    return fields.status;
+  }
+
+  if (typeof fields.state === 'string') {
+    return fields.state;
+  }
+
+  return 'OK';
 }
 
 function describeError(error: unknown): string {

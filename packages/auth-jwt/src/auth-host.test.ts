@@ -34,13 +34,14 @@ describe('resolveAuthOrigin', () => {
   for (const [value, message] of rejected) {
     it(`rejects ${JSON.stringify(value)}`, () => {
       const result = resolveAuthOrigin(value);
-      expect('problem' in result && result.problem).toMatch(message);
+      expect(result).toEqual({ problem: expect.stringMatching(message) });
     });
   }
 
   it('keeps credentials out of the message', () => {
     const result = resolveAuthOrigin('https://user:hunter2@ims.example.test');
-    expect('problem' in result && result.problem).not.toContain('hunter2');
+    expect(result).toHaveProperty('problem');
+    expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 });
 

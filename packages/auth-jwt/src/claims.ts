@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 
-/** What goes into one assertion. Times are epoch milliseconds and milliseconds. */
+/** Inputs of one assertion. `nowMs` is epoch milliseconds and `lifetimeMs` a duration in milliseconds. */
 export interface AssertionClaimsInput {
   /** The IMS origin, such as `https://ims-na1.adobelogin.com`. */
   origin: string;

@@ -60,8 +60,8 @@ describe('JWTAuth clock skew', () => {
     const auth = new JWTAuth({ ...(await ims.createJwtCredentials()), fetch: recorder.fetch });
     ims.setNow(Date.now() - TEN_MINUTES_MS);
 
-    // The fake IMS does not check iat, so the rejection a future iat would
-    // cause is injected; its Date header still comes from the fake's clock.
+    // The fake IMS does not check iat, so this test injects the rejection that
+    // a future iat would cause. The Date header still comes from the fake's clock.
     ims.failNext(EXPIRED);
     await auth.getAccessToken();
 

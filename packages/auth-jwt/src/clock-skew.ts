@@ -17,10 +17,10 @@ const TIME_REJECTION_CODES = new Set([
 
 /**
  * The offset between the local clock and the IMS clock, learned from the
- * `Date` header of an answer that rejected an assertion for its times.
+ * `Date` header of a response that rejected an assertion for its times.
  *
- * Assertions are signed at `now()`, the local time plus the offset, so one
- * correction serves every later exchange of the same authenticator.
+ * Assertions are signed at the local time plus `offsetMs`, so one correction
+ * serves every later exchange of the same authenticator.
  */
 export class ClockSkew {
   #offsetMs = 0;
@@ -30,11 +30,6 @@ export class ClockSkew {
   /** The offset added to the local clock, in milliseconds. Positive when IMS is ahead. */
   get offsetMs(): number {
     return this.#offsetMs;
-  }
-
-  /** The current time as the IMS clock sees it, in epoch milliseconds. */
-  now(): number {
-    return this.localNow() + this.#offsetMs;
   }
 
   /**
@@ -82,7 +77,7 @@ export function describeOffset(offsetMs: number): string {
   return `${parts.join(' ')} ${offsetMs > 0 ? 'behind' : 'ahead of'} IMS`;
 }
 
-/** Wraps the second rejection in an error that says the local clock is off and by how much. */
+/** Wraps the second rejection in an error stating that the local clock is off, and by how much. */
 export function createClockSkewError(error: ImsError, offsetMs: number): ImsError {
   const message =
     `IMS rejected the JWT assertion (${error.code}) even after it was re-signed for the IMS clock: ` +

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { ConfigurationError, ImsError, isAuthenticator } from '@umapi/auth-core';
+import { CertificateError, ConfigurationError, ImsError, isAuthenticator } from '@umapi/auth-core';
 import { type FakeIms, type JwtCredentials, startFakeIms } from '@umapi/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JWTAuth } from './jwt-auth.js';
@@ -265,5 +265,38 @@ describe('JWTAuth', () => {
       /privateKey: is encrypted/,
     );
     expect(ims.exchanges).toHaveLength(0);
+  });
+});
+
+describe('JWTAuth over HTTPS', () => {
+  let httpsIms: FakeIms;
+
+  beforeAll(async () => {
+    httpsIms = await startFakeIms({ https: true });
+  });
+
+  afterAll(async () => {
+    await httpsIms.close();
+  });
+
+  it('exchanges when the CA is passed as ca', async () => {
+    const credentials = await httpsIms.createJwtCredentials();
+    expect(credentials.authHost).toMatch(/^https:\/\//);
+    expect(credentials.ca).toBeDefined();
+
+    const auth = new JWTAuth(credentials);
+    const token = await auth.getAccessToken();
+    expect(httpsIms.verifyAccessToken(token.token)).not.toBeNull();
+    await auth.close();
+  });
+
+  it('rejects an untrusted certificate with CertificateError', async () => {
+    const { ca: _ca, ...credentials } = await httpsIms.createJwtCredentials();
+    const auth = new JWTAuth(credentials);
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CertificateError);
+    expect((error as CertificateError).code).toBe('ERR_UMAPI_CERTIFICATE');
+    await auth.close();
   });
 });

@@ -113,6 +113,7 @@ export class JWTAuth implements Authenticator {
     };
   }
 
+  /** Formats the authenticator for `util.inspect` with the same fields as {@link JWTAuth.toJSON}. */
   [inspect.custom](depth: number, options: Parameters<typeof inspect>[1]): string {
     return `JWTAuth ${inspect(this.toJSON(), { ...options, depth })}`;
   }

@@ -216,7 +216,8 @@ describe('loadPrivateKey rejects', () => {
 
   it.runIf(opensslDes3 !== undefined)('openssl des3 output with a wrong passphrase', () => {
     const loaded = loadPrivateKey(opensslDes3, 'wrong');
-    expect('problem' in loaded && loaded.problem).toEqual({
+    expect(loaded).toHaveProperty('problem');
+    expect((loaded as { problem: unknown }).problem).toEqual({
       field: 'passphrase',
       message: expect.stringMatching(/is wrong/),
     });

@@ -3,7 +3,7 @@ import { createPrivateKey, KeyObject } from 'node:crypto';
 /** The smallest RSA modulus IMS accepts for signing the assertion, in bits. */
 export const MIN_RSA_KEY_BITS = 2048;
 
-/** Why a private key was rejected. `field` is the option to fix: `privateKey` or `passphrase`. */
+/** The reason a private key was rejected. `field` is the option to fix: `privateKey` or `passphrase`. */
 export interface PrivateKeyProblem {
   field: 'privateKey' | 'passphrase';
   message: string;

@@ -1,0 +1,182 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { RawSettings } from './settings/setting.js';
+import { UsageError } from './usage-error.js';
+
+/** The commands, in the order help lists them. */
+export const COMMANDS = ['check', 'token', 'status', 'users', 'groups'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** Output formats of the listing commands. */
+export const FORMATS = ['table', 'json', 'csv'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+  json: { type: 'boolean' },
+  config: { type: 'string', short: 'c' },
+  fake: { type: 'boolean' },
+  'org-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'tech-acct-id': { type: 'string' },
+  'private-key-file': { type: 'string' },
+  passphrase: { type: 'string' },
+  host: { type: 'string' },
+  'ims-host': { type: 'string' },
+  show: { type: 'boolean' },
+  group: { type: 'string' },
+  domain: { type: 'string' },
+  format: { type: 'string', short: 'f' },
+} as const;
+
+// Options that only some commands take; every other option is global.
+const COMMAND_OPTIONS: Record<string, readonly CommandName[]> = {
+  show: ['token'],
+  group: ['users'],
+  domain: ['users'],
+  format: ['users', 'groups'],
+};
+
+/** Flags that carry a secret: visible to other local users in the process list. */
+export const SECRET_FLAGS = ['client-secret', 'passphrase'] as const;
+
+/** A parsed command line. */
+export interface CommandLine {
+  command: CommandName | undefined;
+  help: boolean;
+  version: boolean;
+  json: boolean;
+  fake: boolean;
+  config: string | undefined;
+  show: boolean;
+  group: string | undefined;
+  domain: string | undefined;
+  format: Format | undefined;
+  /** Settings given as flags, named by their flag. */
+  settings: RawSettings;
+  /** Secret flags that were used, for a warning. */
+  secretFlags: string[];
+}
+
+/**
+ * Parses the arguments after `umapi`. Options may come before or after the command.
+ *
+ * @throws UsageError for an unknown command or option, a missing option value,
+ * an option the command does not take, or an invalid `--format`.
+ */
+export function parseCommandLine(argv: readonly string[], cwd: string): CommandLine {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error), findCommand(argv));
+  }
+
+  const { values, positionals } = parsed;
+  const [name, ...extra] = positionals;
+  const command = readCommand(name);
+
+  if (extra.length > 0) {
+    throw new UsageError(`unexpected argument "${extra[0]}"`, command);
+  }
+
+  for (const [option, commands] of Object.entries(COMMAND_OPTIONS)) {
+    if (values[option as keyof typeof values] !== undefined && (command === undefined || !commands.includes(command))) {
+      const where = commands.map((entry) => `umapi ${entry}`).join(' and ');
+      throw new UsageError(`--${option} applies to ${where} only`, command);
+    }
+  }
+
+  return {
+    command,
+    help: values.help === true,
+    version: values.version === true,
+    json: values.json === true,
+    fake: values.fake === true,
+    config: values.config,
+    show: values.show === true,
+    group: values.group,
+    domain: values.domain,
+    format: readFormat(values.format, command),
+    settings: readSettingFlags(values, cwd),
+    secretFlags: SECRET_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`),
+  };
+}
+
+function readCommand(name: string | undefined): CommandName | undefined {
+  if (name === undefined) {
+    return undefined;
+  }
+
+  if (!(COMMANDS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown command "${name}"; the commands are ${COMMANDS.join(', ')}`);
+  }
+
+  return name as CommandName;
+}
+
+function readFormat(value: string | undefined, command: CommandName | undefined): Format | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+
+  if (!(FORMATS as readonly string[]).includes(value)) {
+    throw new UsageError(`--format must be ${FORMATS.join(', ')}; got "${value}"`, command);
+  }
+
+  return value as Format;
+}
+
+function readSettingFlags(values: Record<string, string | boolean | undefined>, cwd: string): RawSettings {
+  const settings: RawSettings = {};
+  const text = (flag: string): { value: string; source: string } | undefined => {
+    const value = values[flag];
+    return typeof value === 'string' && value !== '' ? { value, source: `--${flag}` } : undefined;
+  };
+
+  const assignments: [keyof RawSettings, string][] = [
+    ['orgId', 'org-id'],
+    ['clientId', 'client-id'],
+    ['clientSecret', 'client-secret'],
+    ['techAcctId', 'tech-acct-id'],
+    ['passphrase', 'passphrase'],
+    ['host', 'host'],
+    ['authHost', 'ims-host'],
+  ];
+  for (const [key, flag] of assignments) {
+    const setting = text(flag);
+    if (setting !== undefined) {
+      (settings as Record<string, unknown>)[key] = setting;
+    }
+  }
+
+  const keyFile = text('private-key-file');
+  if (keyFile !== undefined) {
+    settings.privateKeyFile = { value: resolve(cwd, keyFile.value), source: keyFile.source };
+  }
+
+  return settings;
+}
+
+// Node's parseArgs messages are long and suggest `--` tricks; keep the part a user needs.
+function describeParseError(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-{1,2}[^' ,]+)/.exec(message)?.[1] ?? 'an option';
+
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    return `unknown option ${option}`;
+  }
+
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('does not take an argument') ? `option ${option} takes no value` : `option ${option} needs a value`;
+  }
+
+  return message.split('\n')[0]!;
+}
+
+function findCommand(argv: readonly string[]): CommandName | undefined {
+  return argv.find((arg): arg is CommandName => (COMMANDS as readonly string[]).includes(arg));
+}

@@ -1,0 +1,116 @@
+import { ConfigurationError, ImsError, isUmapiError, NetworkError, TimeoutError } from '@umapi/auth-core';
+import { HttpError, ListingError, UnavailableError } from '@umapi/connection';
+import { UsageError } from './usage-error.js';
+
+/** Exit codes of the `umapi` command. */
+export const ExitCode = {
+  /** The command succeeded. */
+  ok: 0,
+  /** IMS or UMAPI rejected a request, or could not be reached. */
+  remoteFailure: 1,
+  /** The command line or the configuration is invalid. */
+  usage: 2,
+} as const;
+
+/** How a failure is reported: the exit code and the lines for stderr. */
+export interface FailureReport {
+  exitCode: number;
+  lines: string[];
+  /** The same failure for `--json` output. */
+  json: { code: string; message: string; problems?: { field: string; message: string }[] };
+}
+
+// What to try next, by IMS error code. IMS codes follow OAuth 2.0 (RFC 6749, section 5.2).
+const IMS_HINTS: Record<string, string> = {
+  invalid_client: 'check the client ID and client secret; a rotated secret must be copied again from the Adobe Developer Console',
+  invalid_scope: 'the credential lacks a requested scope; add the User Management API to the project in the Adobe Developer Console',
+  unauthorized_client: 'the credential is not allowed this grant; check its type in the Adobe Developer Console',
+  invalid_grant:
+    'IMS rejected the JWT assertion; check the org ID, the technical account ID and that the private key matches the certificate on the credential',
+  invalid_token: 'IMS rejected the JWT assertion; check the private key and the clock of this machine',
+};
+
+/** Turns an error from a command into its exit code and message lines, without any secret. */
+export function describeFailure(error: unknown, command: string | undefined): FailureReport {
+  if (error instanceof UsageError) {
+    const help = error.command ?? command;
+    return {
+      exitCode: ExitCode.usage,
+      lines: [`umapi: ${error.message}`, `Run "umapi ${help === undefined ? '' : `${help} `}--help" for usage.`],
+      json: { code: 'ERR_UMAPI_USAGE', message: error.message },
+    };
+  }
+
+  if (error instanceof ConfigurationError) {
+    return {
+      exitCode: ExitCode.usage,
+      lines: [
+        `umapi: the configuration is invalid (${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`}):`,
+        ...error.problems.map((problem) => `  - ${problem.field}: ${problem.message}`),
+      ],
+      json: { code: error.code, message: 'the configuration is invalid', problems: [...error.problems] },
+    };
+  }
+
+  const root = findRootCause(error);
+  const lines = [`umapi: ${describe(error)}`];
+  if (root !== error) {
+    lines.push(`  caused by: ${describe(root)}`);
+  }
+
+  if (root instanceof ImsError) {
+    lines.push(...imsDetails(root));
+  }
+
+  const code = isUmapiError(root) ? root.code : 'ERR_UMAPI_UNEXPECTED';
+  return {
+    exitCode: ExitCode.remoteFailure,
+    lines,
+    json: { code, message: lines.join(' ').replace(/\s+/g, ' ') },
+  };
+}
+
+function imsDetails(error: ImsError): string[] {
+  const details = [`  IMS error ${error.code} (HTTP ${error.status}) at ${error.endpoint}`];
+  if (error.requestId !== undefined) {
+    details.push(`  IMS request ID: ${error.requestId}`);
+  }
+
+  const hint = IMS_HINTS[error.code];
+  if (hint !== undefined) {
+    details.push(`  hint: ${hint}`);
+  }
+
+  return details;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ListingError) {
+    return `listing ${error.listing} failed at page ${error.page} after ${error.itemsRead} items`;
+  }
+
+  if (error instanceof HttpError && error.serverMessage !== undefined) {
+    return `${error.message} (UMAPI says: ${error.serverMessage})`;
+  }
+
+  if (error instanceof UnavailableError || error instanceof NetworkError || error instanceof TimeoutError) {
+    return error.message;
+  }
+
+  return error instanceof Error ? error.message : String(error);
+}
+
+// A listing or request error can wrap the umapi error that explains it, such as an ImsError from a token refresh.
+function findRootCause(error: unknown): unknown {
+  let current = error;
+  for (let depth = 0; depth < 5; depth++) {
+    const cause = current instanceof Error ? current.cause : undefined;
+    if (!isUmapiError(cause)) {
+      return current;
+    }
+
+    current = cause;
+  }
+
+  return current;
+}

@@ -1,0 +1,146 @@
+import type { Format } from '../command-line.js';
+import type { Output } from './streams.js';
+
+/** One output column: its header and how to read it from a record. */
+export interface Column<T> {
+  header: string;
+  value(record: T): string;
+  /** Width to reserve in a table even when the first page has shorter values, in characters. */
+  minWidth?: number;
+}
+
+/** Writes records page by page in one output format. */
+export interface RecordWriter<T> {
+  /** Writes one page of records. Call with each page as it arrives. */
+  writePage(records: readonly T[]): Promise<void>;
+  /** Finishes the output, such as the closing bracket of a JSON array. */
+  end(): Promise<void>;
+}
+
+// Longest table cell, in characters; longer values end in an ellipsis so rows stay on one line.
+const MAX_CELL_WIDTH = 48;
+
+/**
+ * Creates the writer for `format`. Table and CSV use `columns`; JSON writes
+ * each record as UMAPI returned it, as one array written incrementally.
+ */
+export function createRecordWriter<T>(format: Format, output: Output, columns: readonly Column<T>[]): RecordWriter<T> {
+  if (format === 'json') {
+    return new JsonArrayWriter<T>(output);
+  }
+
+  return format === 'csv' ? new CsvWriter(output, columns) : new TableWriter(output, columns);
+}
+
+class JsonArrayWriter<T> implements RecordWriter<T> {
+  #count = 0;
+
+  constructor(private readonly output: Output) {}
+
+  async writePage(records: readonly T[]): Promise<void> {
+    if (records.length === 0) {
+      return;
+    }
+
+    const items = records.map((record, index) => {
+      const separator = this.#count === 0 && index === 0 ? '[\n' : ',\n';
+      return `${separator}  ${JSON.stringify(record)}`;
+    });
+    this.#count += records.length;
+    await this.output.write(items.join(''));
+  }
+
+  async end(): Promise<void> {
+    await this.output.write(this.#count === 0 ? '[]\n' : '\n]\n');
+  }
+}
+
+class CsvWriter<T> implements RecordWriter<T> {
+  #headerWritten = false;
+
+  constructor(
+    private readonly output: Output,
+    private readonly columns: readonly Column<T>[],
+  ) {}
+
+  async writePage(records: readonly T[]): Promise<void> {
+    const lines: string[] = [];
+    if (!this.#headerWritten) {
+      lines.push(this.#row(this.columns.map((column) => column.header)));
+      this.#headerWritten = true;
+    }
+
+    for (const record of records) {
+      lines.push(this.#row(this.columns.map((column) => column.value(record))));
+    }
+
+    await this.output.write(lines.join(''));
+  }
+
+  async end(): Promise<void> {
+    await this.writePage([]);
+  }
+
+  #row(cells: string[]): string {
+    return `${cells.map(quoteCsv).join(',')}\r\n`;
+  }
+}
+
+/** Quotes a CSV field as RFC 4180 requires: when it contains a comma, quote or line break. */
+export function quoteCsv(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+class TableWriter<T> implements RecordWriter<T> {
+  #widths: number[] | undefined;
+
+  constructor(
+    private readonly output: Output,
+    private readonly columns: readonly Column<T>[],
+  ) {}
+
+  async writePage(records: readonly T[]): Promise<void> {
+    const rows = records.map((record) => this.columns.map((column) => clean(column.value(record))));
+    let text = '';
+
+    // Widths come from the first page, so later pages print at once without re-aligning.
+    if (this.#widths === undefined) {
+      const headers = this.columns.map((column) => column.header);
+      this.#widths = this.columns.map((column, index) =>
+        Math.min(
+          MAX_CELL_WIDTH,
+          Math.max(column.header.length, column.minWidth ?? 0, ...rows.map((row) => row[index]!.length)),
+        ),
+      );
+      text += this.#line(headers);
+    }
+
+    for (const row of rows) {
+      text += this.#line(row);
+    }
+
+    await this.output.write(text);
+  }
+
+  async end(): Promise<void> {
+    if (this.#widths === undefined) {
+      await this.writePage([]);
+    }
+  }
+
+  #line(cells: string[]): string {
+    const widths = this.#widths!;
+    const last = cells.length - 1;
+    const padded = cells.map((cell, index) => {
+      const fitted = cell.length > widths[index]! ? `${cell.slice(0, widths[index]! - 1)}…` : cell;
+      return index === last ? fitted : fitted.padEnd(widths[index]!);
+    });
+    return `${padded.join('  ').trimEnd()}\n`;
+  }
+}
+
+// Control characters from a server value must not move the terminal cursor or change colours.
+function clean(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}

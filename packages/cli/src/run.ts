@@ -1,0 +1,126 @@
+import type { CommandName, CommandLine } from './command-line.js';
+import { parseCommandLine } from './command-line.js';
+import { type Client, createClient } from './client.js';
+import { runCheck } from './commands/check.js';
+import type { CommandContext } from './commands/context.js';
+import { runGroups } from './commands/groups.js';
+import { runStatus } from './commands/status.js';
+import { runToken } from './commands/token.js';
+import { runUsers } from './commands/users.js';
+import { describeFailure, ExitCode } from './failure.js';
+import { type FakeAdobe, startFakeAdobe } from './fake-adobe.js';
+import { commandHelp, globalHelp } from './help.js';
+import { plural } from './output/format.js';
+import { Output, type TextStream } from './output/streams.js';
+import { loadSettings, withFileProblems } from './settings/load.js';
+import { resolveSettings } from './settings/resolve.js';
+import { readVersion } from './version.js';
+
+/** Where `run` reads its environment and writes its output. */
+export interface RunOptions {
+  stdout: TextStream;
+  stderr: TextStream;
+  /** Environment variables; `UMAPI_*` ones supply credentials. */
+  env: NodeJS.ProcessEnv;
+  /** Folder that relative paths on the command line and in variables are read from. */
+  cwd: string;
+}
+
+const COMMAND_RUNNERS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
+  check: runCheck,
+  token: runToken,
+  status: runStatus,
+  users: runUsers,
+  groups: runGroups,
+};
+
+/**
+ * Runs the `umapi` command with `argv` (the arguments after `umapi`) and
+ * returns its exit code: 0 success, 1 remote or authentication failure,
+ * 2 bad usage or configuration. Never throws and never calls `process.exit`.
+ *
+ * @example
+ * const exitCode = await run(['users', '--fake', '--format', 'csv'], {
+ *   stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(),
+ * });
+ */
+export async function run(argv: readonly string[], options: RunOptions): Promise<number> {
+  const output = new Output(options.stdout, options.stderr);
+  let line: CommandLine | undefined;
+
+  try {
+    line = parseCommandLine(argv, options.cwd);
+
+    if (line.version) {
+      await output.write(`${readVersion()}\n`);
+      return ExitCode.ok;
+    }
+
+    if (line.help) {
+      await output.write(line.command === undefined ? globalHelp() : commandHelp(line.command));
+      return ExitCode.ok;
+    }
+
+    if (line.command === undefined) {
+      options.stderr.write(globalHelp());
+      return ExitCode.usage;
+    }
+
+    return await runCommand(line, line.command, output, options);
+  } catch (error) {
+    const failure = describeFailure(error, line?.command);
+    output.clearProgress();
+    if (line?.json === true) {
+      options.stderr.write(`${JSON.stringify({ error: failure.json })}\n`);
+    } else {
+      for (const text of failure.lines) {
+        output.message(text);
+      }
+    }
+
+    return failure.exitCode;
+  }
+}
+
+async function runCommand(line: CommandLine, command: CommandName, output: Output, options: RunOptions): Promise<number> {
+  for (const flag of line.secretFlags) {
+    output.message(`umapi: warning: ${flag} is visible to other users of this machine in the process list; set its UMAPI_* environment variable instead`);
+  }
+
+  let fake: FakeAdobe | undefined;
+  let client: Client | undefined;
+
+  try {
+    const loaded = line.fake ? undefined : await loadSettings(line, options.env, options.cwd);
+    if (loaded !== undefined && !loaded.found) {
+      output.message('umapi: no credentials found (no --config, UMAPI_* variables or credential flags), so using the fake Adobe servers; see "umapi --help" to connect to Adobe');
+    }
+
+    if (loaded === undefined || !loaded.found) {
+      fake = await startFakeAdobe();
+      announceFake(output, fake);
+    }
+
+    for (const key of loaded?.ignored ?? []) {
+      output.message(`umapi: warning: ${key} is not used by umapi and was ignored`);
+    }
+
+    const raw = fake?.settings ?? loaded!.raw;
+    const settings = await withFileProblems(loaded?.problems ?? [], () => resolveSettings(raw, { requireOrgId: command !== 'token' }));
+    client = createClient(settings, { connect: command !== 'token' });
+
+    return await COMMAND_RUNNERS[command]({ line, settings, client, output, fake });
+  } finally {
+    await client?.close();
+    await fake?.close();
+  }
+}
+
+function announceFake(output: Output, fake: FakeAdobe): void {
+  output.message(`Fake Adobe servers on 127.0.0.1 (nothing is sent to Adobe):`);
+  output.message(`  IMS    ${fake.imsUrl}  generated an RSA key pair and registered a JWT credential`);
+  output.message(
+    `  UMAPI  ${fake.umapiUrl}  org ${fake.orgId}, ${plural(fake.userCount, 'user')} and ${plural(fake.groupCount, 'group')}, ${fake.pageSize} per page`,
+  );
+  output.message('');
+}

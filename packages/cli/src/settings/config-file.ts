@@ -1,0 +1,284 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import type { ConfigurationProblem } from '@umapi/auth-core';
+import { parseDocument } from 'yaml';
+import type { RawSettings, Setting } from './setting.js';
+
+/** What a `connector-umapi.yml` file contributed, with the problems found in it. */
+export interface ConfigFileResult {
+  settings: RawSettings;
+  problems: ConfigurationProblem[];
+  /** Keys that were ignored, for a warning. */
+  ignored: string[];
+}
+
+type Section = Record<string, unknown>;
+
+// Keys of the User Sync Tool's connector-umapi.yml. `auth_host` and
+// `auth_endpoint` replaced `ims_host` and `ims_endpoint_jwt` in newer versions
+// of the tool, and `integration:` replaced `enterprise:`; both spellings occur
+// in the files admins have.
+const SERVER_KEYS = new Set([
+  'host',
+  'endpoint',
+  'ims_host',
+  'auth_host',
+  'ims_endpoint_jwt',
+  'auth_endpoint',
+  'timeout',
+  'retries',
+  'ssl_verify',
+]);
+const CREDENTIAL_KEYS = new Set([
+  'org_id',
+  'client_id',
+  'client_secret',
+  'tech_acct_id',
+  'tech_acct',
+  'priv_key_path',
+  'priv_key_data',
+  'priv_key_pass',
+]);
+const KEYRING_KEYS = new Set([
+  'secure_org_id_key',
+  'secure_client_id_key',
+  'secure_client_secret_key',
+  'secure_tech_acct_id_key',
+  'secure_priv_key_data_key',
+  'secure_priv_key_pass_key',
+]);
+
+/**
+ * Reads a User Sync Tool `connector-umapi.yml`.
+ *
+ * A relative `priv_key_path` is resolved against the file's folder, as the
+ * User Sync Tool does. `timeout` is in seconds in that file and converted to
+ * milliseconds here.
+ */
+export async function readConfigFile(path: string, cwd: string): Promise<ConfigFileResult> {
+  const absolutePath = resolve(cwd, path);
+  const fileName = basename(absolutePath);
+  const problems: ConfigurationProblem[] = [];
+  const ignored: string[] = [];
+
+  let text: string;
+  try {
+    text = await readFile(absolutePath, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : describeReadError(error);
+    problems.push({ field: '--config', message: `${reason}: ${absolutePath}` });
+    return { settings: {}, problems, ignored };
+  }
+
+  const document = parseDocument(text, { prettyErrors: false });
+  if (document.errors.length > 0) {
+    const first = document.errors[0]!;
+    const line = first.linePos?.[0]?.line;
+    problems.push({
+      field: '--config',
+      message: `${fileName} is not valid YAML${line === undefined ? '' : ` (line ${line})`}: ${first.code}`,
+    });
+    return { settings: {}, problems, ignored };
+  }
+
+  const root: unknown = document.toJS();
+  if (!isSection(root)) {
+    problems.push({ field: '--config', message: `${fileName} must contain a mapping with server: and enterprise: sections` });
+    return { settings: {}, problems, ignored };
+  }
+
+  const reader = new SectionReader(fileName, problems);
+  const settings: RawSettings = {};
+
+  const method = reader.text(root, 'authentication_method');
+  if (method !== undefined) {
+    settings.method = method;
+  }
+
+  const server = reader.section(root, 'server');
+  if (server !== undefined) {
+    readServer(reader, server, settings);
+    ignored.push(...unknownKeys(server, SERVER_KEYS, 'server'));
+  }
+
+  const credentials = readCredentialSection(reader, root);
+  if (credentials !== undefined) {
+    const { name, section } = credentials;
+    readCredentials(reader, name, section, dirname(absolutePath), settings);
+    for (const key of Object.keys(section).filter((key) => KEYRING_KEYS.has(key))) {
+      reader.problem(`${name}.${key}`, `${fileName} refers to the OS keychain, which umapi does not read; set the value in a UMAPI_* environment variable instead`);
+    }
+    ignored.push(...unknownKeys(section, new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]), name));
+  }
+
+  return { settings, problems, ignored };
+}
+
+function readServer(reader: SectionReader, server: Section, settings: RawSettings): void {
+  assign(settings, 'host', reader.text(server, 'host', 'server'));
+  assign(settings, 'endpointPath', reader.text(server, 'endpoint', 'server'));
+  assign(settings, 'authHost', reader.text(server, 'auth_host', 'server') ?? reader.text(server, 'ims_host', 'server'));
+  assign(settings, 'authEndpoint', reader.text(server, 'auth_endpoint', 'server'));
+  assign(settings, 'jwtEndpoint', reader.text(server, 'ims_endpoint_jwt', 'server'));
+
+  const timeout = reader.number(server, 'timeout', 'server', 'a number of seconds greater than zero');
+  if (timeout !== undefined) {
+    if (timeout.value > 0) {
+      settings.timeoutMs = { value: timeout.value * 1000, source: timeout.source };
+    } else {
+      reader.problem('server.timeout', 'must be a number of seconds greater than zero');
+    }
+  }
+
+  const retries = reader.number(server, 'retries', 'server', 'a whole number, 0 or more');
+  if (retries !== undefined) {
+    if (Number.isInteger(retries.value) && retries.value >= 0) {
+      settings.maxRetries = retries;
+    } else {
+      reader.problem('server.retries', 'must be a whole number, 0 or more');
+    }
+  }
+
+  assign(settings, 'sslVerify', reader.boolean(server, 'ssl_verify', 'server'));
+}
+
+function readCredentialSection(reader: SectionReader, root: Section): { name: string; section: Section } | undefined {
+  const enterprise = reader.section(root, 'enterprise');
+  const integration = reader.section(root, 'integration');
+
+  if (enterprise !== undefined && integration !== undefined) {
+    reader.problem('integration', 'the file has both enterprise: and integration: sections; keep one');
+  }
+
+  if (enterprise !== undefined) {
+    return { name: 'enterprise', section: enterprise };
+  }
+
+  return integration === undefined ? undefined : { name: 'integration', section: integration };
+}
+
+function readCredentials(
+  reader: SectionReader,
+  name: string,
+  section: Section,
+  folder: string,
+  settings: RawSettings,
+): void {
+  assign(settings, 'orgId', reader.text(section, 'org_id', name));
+  assign(settings, 'clientId', reader.text(section, 'client_id', name));
+  assign(settings, 'clientSecret', reader.text(section, 'client_secret', name));
+  assign(settings, 'techAcctId', reader.text(section, 'tech_acct_id', name) ?? reader.text(section, 'tech_acct', name));
+  assign(settings, 'privateKeyData', reader.text(section, 'priv_key_data', name));
+  assign(settings, 'passphrase', reader.text(section, 'priv_key_pass', name));
+
+  // The User Sync Tool reads a relative key path from the config file's folder, not the working directory.
+  const keyPath = reader.text(section, 'priv_key_path', name);
+  if (keyPath !== undefined) {
+    settings.privateKeyFile = { value: resolve(folder, keyPath.value), source: keyPath.source };
+  }
+}
+
+function assign<K extends keyof RawSettings>(settings: RawSettings, key: K, value: RawSettings[K] | undefined): void {
+  if (value !== undefined) {
+    settings[key] = value;
+  }
+}
+
+function unknownKeys(section: Section, known: Set<string>, prefix: string): string[] {
+  return Object.keys(section)
+    .filter((key) => !known.has(key))
+    .map((key) => `${prefix}.${key}`);
+}
+
+function isSection(value: unknown): value is Section {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describeReadError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') {
+    return 'permission denied';
+  }
+
+  return code === 'EISDIR' ? 'is a folder, not a file' : 'cannot be read';
+}
+
+/** Reads typed values out of YAML sections, recording a problem per wrong type. */
+class SectionReader {
+  constructor(
+    private readonly fileName: string,
+    private readonly problems: ConfigurationProblem[],
+  ) {}
+
+  problem(key: string, message: string): void {
+    this.problems.push({ field: this.label(key), message });
+  }
+
+  section(parent: Section, key: string): Section | undefined {
+    const value = parent[key];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+
+    if (!isSection(value)) {
+      this.problem(key, 'must be a section of key: value lines');
+      return undefined;
+    }
+
+    return value;
+  }
+
+  text(section: Section, key: string, prefix?: string): Setting<string> | undefined {
+    const path = prefix === undefined ? key : `${prefix}.${key}`;
+    const value = section[key];
+    if (value === undefined || value === null || value === '') {
+      return undefined;
+    }
+
+    // YAML reads an unquoted numeric org ID or client ID as a number; its text is still the value.
+    if (typeof value === 'number' || typeof value === 'bigint') {
+      return { value: String(value), source: this.label(path) };
+    }
+
+    if (typeof value !== 'string') {
+      this.problem(path, 'must be a text value');
+      return undefined;
+    }
+
+    return { value: value.trim(), source: this.label(path) };
+  }
+
+  number(section: Section, key: string, prefix: string, expected: string): Setting<number> | undefined {
+    const path = `${prefix}.${key}`;
+    const value = section[key];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.problem(path, `must be ${expected}`);
+      return undefined;
+    }
+
+    return { value, source: this.label(path) };
+  }
+
+  boolean(section: Section, key: string, prefix: string): Setting<boolean> | undefined {
+    const path = `${prefix}.${key}`;
+    const value = section[key];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+
+    if (typeof value !== 'boolean') {
+      this.problem(path, 'must be True or False');
+      return undefined;
+    }
+
+    return { value, source: this.label(path) };
+  }
+
+  private label(path: string): string {
+    return `${path} in ${this.fileName}`;
+  }
+}

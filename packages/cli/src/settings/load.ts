@@ -1,0 +1,45 @@
+import { ConfigurationError, type ConfigurationProblem } from '@umapi/auth-core';
+import type { CommandLine } from '../command-line.js';
+import { readConfigFile } from './config-file.js';
+import { readEnvironment } from './environment.js';
+import { type RawSettings, mergeSettings } from './setting.js';
+
+/** Settings read from the flags, the environment and `--config`, before validation. */
+export interface LoadedSettings {
+  raw: RawSettings;
+  /** Problems found while reading the config file. */
+  problems: ConfigurationProblem[];
+  /** Config file keys that umapi does not use. */
+  ignored: string[];
+  /** False when no source set any credential, so the fake servers are used. */
+  found: boolean;
+}
+
+/** Reads every source; for each value a flag wins over a variable, which wins over the config file. */
+export async function loadSettings(line: CommandLine, env: NodeJS.ProcessEnv, cwd: string): Promise<LoadedSettings> {
+  const file = line.config === undefined ? undefined : await readConfigFile(line.config, cwd);
+  const raw = mergeSettings(line.settings, readEnvironment(env, cwd), file?.settings ?? {});
+
+  const credentialKeys: (keyof RawSettings)[] = ['orgId', 'clientId', 'clientSecret', 'techAcctId', 'privateKeyFile', 'privateKeyData'];
+  const found = line.config !== undefined || credentialKeys.some((key) => raw[key] !== undefined);
+
+  return { raw, problems: file?.problems ?? [], ignored: file?.ignored ?? [], found };
+}
+
+/** Throws one ConfigurationError with the file's problems first, then those `validate` finds. */
+export async function withFileProblems<T>(problems: ConfigurationProblem[], validate: () => Promise<T>): Promise<T> {
+  try {
+    const result = await validate();
+    if (problems.length > 0) {
+      throw new ConfigurationError(problems, { subject: 'configuration' });
+    }
+
+    return result;
+  } catch (error) {
+    if (error instanceof ConfigurationError && error.problems !== problems && problems.length > 0) {
+      throw new ConfigurationError([...problems, ...error.problems], { subject: 'configuration' });
+    }
+
+    throw error;
+  }
+}

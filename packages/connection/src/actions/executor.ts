@@ -1,0 +1,447 @@
+import type { ConfigurationProblem } from '@umapi/auth-core';
+import { debug } from '@umapi/auth-core';
+import { ActionValidationError } from './errors.js';
+import { parseActionResponse } from './response.js';
+import { type ActionPiece, splitAction } from './split.js';
+import { UMAPI_LIMITS, type UserActionJson } from './types.js';
+import { UserAction } from './user-action.js';
+import { checkActionJson } from './validate.js';
+
+/** The `Pragma` marker that tells UMAPI where a sync run starts or ends. */
+export type SyncMarker = 'umapi-sync-start' | 'umapi-sync-end';
+
+/** A failure of one step (or of the whole request) reported against the caller's action. */
+export interface ActionError {
+  /** Index of the action in the array passed to the `execute()` call that submitted it. */
+  actionIndex: number;
+  /** Index of the failed step in the caller's action, when UMAPI named one. */
+  step?: number;
+  requestID?: string;
+  user?: string;
+  /** UMAPI's error code (such as `error.user.nonexistent`), or the client's code when the request itself failed. */
+  errorCode: string;
+  message: string;
+  /** The caller's action, the same object that was passed in. */
+  action: UserAction | UserActionJson;
+  /** The error thrown by the request, when the request failed as a whole. */
+  cause?: unknown;
+}
+
+/** A warning UMAPI returned for a step, such as a deprecated command, mapped like {@link ActionError}. */
+export interface ActionWarning {
+  actionIndex: number;
+  step?: number;
+  requestID?: string;
+  user?: string;
+  warningCode: string;
+  message: string;
+  action: UserAction | UserActionJson;
+}
+
+/** Outcome of one `execute()` or `executeQueued()` call. */
+export interface ExecuteResult {
+  /** Actions still waiting in the queue after the call. */
+  queued: number;
+  /** Actions whose last entry was sent during the call. */
+  sent: number;
+  /** Sent actions with no error in any entry. In test mode these are the actions that passed the check. */
+  completed: number;
+  /** Every error reported during the call, against the caller's actions. */
+  errors: ActionError[];
+  /** Every warning UMAPI returned during the call. */
+  warnings?: ActionWarning[];
+}
+
+/** Options the executor passes to {@link ActionSender}. */
+export interface ActionSendOptions {
+  signal?: AbortSignal;
+  /** Sent as the `Pragma` header when set. */
+  pragma?: SyncMarker;
+}
+
+/**
+ * Sends one action request (`POST action/{orgId}`) and resolves to the parsed
+ * response body. Retries belong here: the executor never sends a request twice.
+ */
+export type ActionSender = (body: UserActionJson[], options: ActionSendOptions) => Promise<unknown>;
+
+/** Options of {@link createActionExecutor}. */
+export interface ActionExecutorOptions {
+  send: ActionSender;
+}
+
+/** Options of `execute()`. */
+export interface ExecuteOptions {
+  /** Send every queued action now, even if fewer than 10 are waiting. Default false. */
+  immediate?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Queues user actions and sends them in batches that fit UMAPI's limits. */
+export interface ActionExecutor {
+  /**
+   * Checks and queues actions, then sends full batches of 10 entries, or
+   * every queued entry when `immediate` is true.
+   *
+   * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
+   * @throws The signal's `reason` when the signal was aborted before the call.
+   */
+  execute(
+    actions: readonly (UserAction | UserActionJson)[],
+    options?: ExecuteOptions,
+  ): Promise<ExecuteResult>;
+  /** Sends every queued action, and an empty request when a sync-end marker is still pending. */
+  executeQueued(options?: { signal?: AbortSignal }): Promise<ExecuteResult>;
+  /** Makes the next request carry `Pragma: umapi-sync-start`. */
+  startSync(): void;
+  /** Makes the next request (or an otherwise empty flush) carry `Pragma: umapi-sync-end`. */
+  endSync(): void;
+  /** Totals since the executor was created: actions queued now, sent and completed. */
+  counters(): { queued: number; sent: number; completed: number };
+}
+
+interface Submission {
+  actionIndex: number;
+  action: UserAction | UserActionJson;
+  piecesLeft: number;
+  failed: boolean;
+}
+
+interface QueuedPiece extends ActionPiece {
+  owner: Submission;
+  /** The user ID with its domain, lower case: entries for one user never share a request. */
+  userKey: string;
+}
+
+interface CallResult {
+  sent: number;
+  completed: number;
+  requests: number;
+  errors: ActionError[];
+  warnings: ActionWarning[];
+}
+
+/**
+ * Creates the executor behind `Connection.execute()`.
+ *
+ * Batching rules:
+ * - a request holds at most 10 entries, an entry at most 10 steps and an add
+ *   or remove step at most 10 groups; larger actions are split into several
+ *   entries for the same user, in order;
+ * - two entries for the same user never go in one request, because UMAPI
+ *   does not promise to run the entries of one request in order;
+ * - every error is reported against the caller's action and step;
+ * - a request that throws (for example `UnavailableError` after its retries)
+ *   marks its actions as failed, and the following requests are still sent.
+ *
+ * Calls run one after another, so two overlapping `execute()` calls cannot
+ * interleave their requests.
+ */
+export function createActionExecutor(options: ActionExecutorOptions): ActionExecutor {
+  const send = options.send;
+  const queue: QueuedPiece[] = [];
+  const totals = { sent: 0, completed: 0 };
+  const markers = { start: false, end: false };
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function serialize<T>(task: () => Promise<T>): Promise<T> {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  function takeMarker(): SyncMarker | undefined {
+    // As in Adobe's Python client: a pending start goes first, the end on the request after it.
+    if (markers.start) {
+      markers.start = false;
+      return 'umapi-sync-start';
+    }
+
+    if (markers.end) {
+      markers.end = false;
+      return 'umapi-sync-end';
+    }
+
+    return undefined;
+  }
+
+  function queuedActions(): number {
+    return new Set(queue.map((piece) => piece.owner)).size;
+  }
+
+  function takeBatch(): QueuedPiece[] {
+    const batch: QueuedPiece[] = [];
+    const users = new Set<string>();
+    while (queue.length > 0 && batch.length < UMAPI_LIMITS.entriesPerRequest) {
+      const next = queue[0]!;
+      if (users.has(next.userKey)) {
+        break;
+      }
+
+      users.add(next.userKey);
+      batch.push(queue.shift()!);
+    }
+
+    return batch;
+  }
+
+  async function sendBatch(
+    batch: QueuedPiece[],
+    call: CallResult,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    call.requests += 1;
+    const label = describeRequest(call.requests, batch);
+    const pragma = takeMarker();
+
+    try {
+      const body = await send(
+        batch.map((piece) => piece.entry),
+        { signal, pragma },
+      );
+      recordResponse(batch, parseActionResponse(body, batch.length, label), call);
+    } catch (error) {
+      debug(
+        'actions: %s failed: %s',
+        label,
+        error instanceof Error ? error.message : String(error),
+      );
+      for (const piece of batch) {
+        fail(piece, call, {
+          errorCode: codeOf(error),
+          message: `${label} failed: ${messageOf(error)}`,
+          cause: error,
+        });
+      }
+    }
+
+    for (const piece of batch) {
+      piece.owner.piecesLeft -= 1;
+      if (piece.owner.piecesLeft === 0) {
+        call.sent += 1;
+        if (!piece.owner.failed) {
+          call.completed += 1;
+        }
+      }
+    }
+  }
+
+  function recordResponse(
+    batch: QueuedPiece[],
+    parsed: ReturnType<typeof parseActionResponse>,
+    call: CallResult,
+  ): void {
+    const reported = new Set<number>();
+    for (const report of parsed.errors) {
+      const piece = batch[report.entry]!;
+      reported.add(report.entry);
+      fail(piece, call, {
+        step: report.step === undefined ? undefined : piece.stepMap[report.step],
+        requestID: report.requestID,
+        user: report.user,
+        errorCode: report.code,
+        message: report.message,
+      });
+    }
+
+    if (parsed.problem !== undefined) {
+      batch.forEach((piece, entry) => {
+        if (!reported.has(entry)) {
+          fail(piece, call, { errorCode: parsed.problem!.code, message: parsed.problem!.message });
+        }
+      });
+    }
+
+    for (const report of parsed.warnings) {
+      const piece = batch[report.entry]!;
+      call.warnings.push(
+        withoutUndefined({
+          actionIndex: piece.owner.actionIndex,
+          step: report.step === undefined ? undefined : piece.stepMap[report.step],
+          requestID: report.requestID,
+          user: report.user,
+          warningCode: report.code,
+          message: report.message,
+          action: piece.owner.action,
+        }),
+      );
+    }
+  }
+
+  function fail(
+    piece: QueuedPiece,
+    call: CallResult,
+    details: Omit<ActionError, 'actionIndex' | 'action' | 'user' | 'requestID'> & {
+      user?: string;
+      requestID?: string;
+    },
+  ): void {
+    piece.owner.failed = true;
+    call.errors.push(
+      withoutUndefined({
+        actionIndex: piece.owner.actionIndex,
+        step: details.step,
+        requestID: details.requestID ?? piece.entry.requestID,
+        user: details.user ?? piece.entry.user,
+        errorCode: details.errorCode,
+        message: details.message,
+        action: piece.owner.action,
+        cause: details.cause,
+      }),
+    );
+  }
+
+  async function flush(
+    immediate: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<ExecuteResult> {
+    const call: CallResult = { sent: 0, completed: 0, requests: 0, errors: [], warnings: [] };
+
+    while (queue.length >= UMAPI_LIMITS.entriesPerRequest || (immediate && queue.length > 0)) {
+      // After an abort the unsent entries stay queued for a later executeQueued().
+      if (signal?.aborted) {
+        break;
+      }
+
+      await sendBatch(takeBatch(), call, signal);
+    }
+
+    if (immediate && markers.end && !signal?.aborted) {
+      await sendMarkerRequests(call, signal);
+    }
+
+    totals.sent += call.sent;
+    totals.completed += call.completed;
+
+    const result: ExecuteResult = {
+      queued: queuedActions(),
+      sent: call.sent,
+      completed: call.completed,
+      errors: call.errors,
+    };
+    if (call.warnings.length > 0) {
+      result.warnings = call.warnings;
+    }
+
+    return result;
+  }
+
+  async function sendMarkerRequests(
+    call: CallResult,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    // No action is left to carry the end marker, so an empty request carries it
+    // (preceded by one for a start marker that was never sent).
+    while (markers.end) {
+      const pragma = takeMarker();
+      try {
+        await send([], { signal, pragma });
+        call.requests += 1;
+      } catch (error) {
+        if (call.requests === 0) {
+          throw error;
+        }
+
+        debug('actions: empty request with Pragma %s failed: %s', pragma, messageOf(error));
+        return;
+      }
+    }
+  }
+
+  return {
+    execute(actions, executeOptions = {}) {
+      return serialize(async () => {
+        executeOptions.signal?.throwIfAborted();
+        const submitted = prepare(actions);
+        queue.push(...submitted);
+        return flush(executeOptions.immediate === true, executeOptions.signal);
+      });
+    },
+
+    executeQueued(queuedOptions = {}) {
+      return serialize(async () => {
+        queuedOptions.signal?.throwIfAborted();
+        return flush(true, queuedOptions.signal);
+      });
+    },
+
+    startSync() {
+      markers.start = true;
+    },
+
+    endSync() {
+      markers.end = true;
+    },
+
+    counters() {
+      return { queued: queuedActions(), sent: totals.sent, completed: totals.completed };
+    },
+  };
+}
+
+/** Checks every action, then splits each into queued entries. Nothing is queued when one is invalid. */
+function prepare(actions: readonly (UserAction | UserActionJson)[]): QueuedPiece[] {
+  if (!Array.isArray(actions)) {
+    throw new ActionValidationError([
+      { field: 'actions', message: 'must be an array of UserAction objects or action JSON' },
+    ]);
+  }
+
+  const problems: ConfigurationProblem[] = [];
+  const wires = actions.map((action, index) => {
+    if (action instanceof UserAction) {
+      return action.toJSON();
+    }
+
+    checkActionJson(action, `actions[${index}]`, problems);
+    return action;
+  });
+
+  if (problems.length > 0) {
+    throw new ActionValidationError(problems);
+  }
+
+  const pieces: QueuedPiece[] = [];
+  wires.forEach((wire, index) => {
+    const split = splitAction(wire);
+    const owner: Submission = {
+      actionIndex: index,
+      action: actions[index]!,
+      piecesLeft: split.length,
+      failed: false,
+    };
+    const userKey = `${wire.user.toLowerCase()}\n${(wire.domain ?? '').toLowerCase()}`;
+    for (const piece of split) {
+      pieces.push({ ...piece, owner, userKey });
+    }
+  });
+
+  return pieces;
+}
+
+function describeRequest(number: number, batch: readonly QueuedPiece[]): string {
+  const indexes = [...new Set(batch.map((piece) => piece.owner.actionIndex))];
+  const first = indexes[0];
+  const last = indexes.at(-1);
+  const range = first === last ? `action ${first}` : `actions ${first}-${last}`;
+  return `action request ${number} of this call (${range})`;
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && code.length > 0) {
+    return code;
+  }
+
+  return (error as { name?: unknown } | null)?.name === 'AbortError'
+    ? 'ABORT_ERR'
+    : 'ERR_UMAPI_ACTION_REQUEST';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

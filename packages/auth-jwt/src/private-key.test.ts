@@ -51,6 +51,8 @@ describe('loadPrivateKey accepts', () => {
       name: 'base64 PEM with a trailing newline',
       value: () => `${Buffer.from(keys.pkcs8).toString('base64')}\n`,
     },
+    { name: 'a PEM body without BEGIN and END lines', value: () => base64Body(keys.pkcs8) },
+    { name: 'a PKCS#1 body on one line', value: () => base64Body(keys.pkcs1) },
     { name: 'surrounding whitespace', value: () => `\n\n   ${keys.pkcs1}  \t\n` },
     { name: 'indented lines', value: () => keys.pkcs8.replaceAll('\n', '\n    ') },
     {

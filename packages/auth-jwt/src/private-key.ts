@@ -27,8 +27,9 @@ const NOT_PEM =
  * string or Buffer, and a `KeyObject`. A string may carry CRLF line endings,
  * surrounding whitespace or quotes, literal `\n` sequences (a key pasted into
  * an environment variable), or be the whole PEM base64-encoded on one line (a
- * common way to store it in a CI secret). A Buffer that is not text is read as
- * DER (PKCS#8, then PKCS#1).
+ * common way to store it in a CI secret), or be the base64 body of a PEM
+ * without its BEGIN and END lines. A Buffer that is not text is read as DER
+ * (PKCS#8, then PKCS#1).
  *
  * Messages name the problem and the fix and never contain key material.
  */
@@ -60,7 +61,7 @@ function loadPemText(text: string, passphrase: string | undefined): LoadResult {
     text: match[0],
   }));
   if (blocks.length === 0) {
-    return problem(describeMissingPem(pem));
+    return loadBareBase64(pem) ?? problem(describeMissingPem(pem));
   }
 
   // A file holding a certificate and its key together is common, so prefer
@@ -113,6 +114,17 @@ export function normalizePemText(text: string): string {
     .split('\n')
     .map((line) => line.trim())
     .join('\n');
+}
+
+/** Reads a PEM body pasted without its BEGIN and END lines: base64 of a DER private key. */
+function loadBareBase64(text: string): LoadResult | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length < 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) {
+    return undefined;
+  }
+
+  const loaded = loadDer(Buffer.from(compact, 'base64'));
+  return 'key' in loaded ? loaded : undefined;
 }
 
 function loadDer(bytes: Buffer): LoadResult {

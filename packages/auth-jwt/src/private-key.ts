@@ -25,11 +25,11 @@ const NOT_PEM =
  *
  * Accepts PKCS#1 and PKCS#8 PEM (encrypted PKCS#8 with `passphrase`), as a
  * string or Buffer, and a `KeyObject`. A string may carry CRLF line endings,
- * surrounding whitespace or quotes, literal `\n` sequences (a key pasted into
- * an environment variable), or be the whole PEM base64-encoded on one line (a
- * common way to store it in a CI secret), or be the base64 body of a PEM
- * without its BEGIN and END lines. A Buffer that is not text is read as DER
- * (PKCS#8, then PKCS#1).
+ * surrounding whitespace or quotes, or literal `\n` sequences, as keys pasted
+ * into environment variables do. It may also be the whole PEM base64-encoded
+ * on one line (a common way to store it in a CI secret), or the base64 body of
+ * a PEM without its BEGIN and END lines. A Buffer that is not text is read as
+ * DER (PKCS#8, then PKCS#1).
  *
  * Messages name the problem and the fix and never contain key material.
  */

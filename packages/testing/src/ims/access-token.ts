@@ -29,26 +29,30 @@ export interface AccessTokenGrant {
 const KEY_ID = 'fake-ims-key-at-1';
 
 /**
+ * The RSA key that signs access tokens, generated once per process on first
+ * use: generating a 2048-bit key costs tens to hundreds of milliseconds, and
+ * test suites start many fakes.
+ */
+let sharedSigningKey: Promise<{ privateKey: KeyObject; publicKey: KeyObject }> | undefined;
+
+/**
  * Issues and verifies access tokens. Tokens are RS256 JWTs with the claims
  * clients decode from real IMS tokens (`client_id`, and `created_at` and
- * `expires_in` as strings of milliseconds), signed by a key that belongs to
- * this fake alone, so a token from another fake instance fails verification.
+ * `expires_in` as strings of milliseconds). The `as` claim names this fake
+ * instance, so a token from another fake fails verification here even though
+ * the fakes of one process share a signing key.
  */
 export class AccessTokenIssuer {
+  readonly #authorizationServer = `ims-fake-${randomUUID()}`;
   #privateKey: KeyObject | undefined;
   #publicKey: KeyObject | undefined;
-  #keyGeneration: Promise<void> | undefined;
 
-  /**
-   * Creates the signing key on first use. Generating an RSA key costs tens of
-   * milliseconds, so a fake that issues no token starts without that cost.
-   */
+  /** Loads the signing key, generating it on the first call in the process. */
   async ready(): Promise<void> {
-    this.#keyGeneration ??= generateKeyPairAsync('rsa', { modulusLength: 2048 }).then((pair) => {
-      this.#privateKey = pair.privateKey;
-      this.#publicKey = pair.publicKey;
-    });
-    await this.#keyGeneration;
+    sharedSigningKey ??= generateKeyPairAsync('rsa', { modulusLength: 2048 });
+    const pair = await sharedSigningKey;
+    this.#privateKey = pair.privateKey;
+    this.#publicKey = pair.publicKey;
   }
 
   /** Signs a new access token. Call {@link ready} first. */
@@ -61,7 +65,7 @@ export class AccessTokenIssuer {
       type: 'access_token',
       client_id: grant.clientId,
       user_id: grant.userId ?? `${grant.clientId}@AdobeID`,
-      as: 'ims-fake',
+      as: this.#authorizationServer,
       scope: grant.scopes.join(','),
       created_at: String(grant.createdAt),
       expires_in: String(grant.lifetimeMs),
@@ -84,6 +88,8 @@ export class AccessTokenIssuer {
     if (!signatureValid) return null;
 
     const { payload } = parsed;
+    if (payload.as !== this.#authorizationServer) return null;
+
     const createdAt = Number(payload.created_at);
     const lifetimeMs = Number(payload.expires_in);
     const expiresAt = createdAt + lifetimeMs;

@@ -7,7 +7,7 @@ import { listItems } from './paging.js';
 import { type PreparedRequest, prepareRequest, type RequestOptions, type UmapiResponse } from './request.js';
 import { type RetrySettings, sendWithRetries } from './retry.js';
 import { classifyRequest, getRateLimiter, type RateLimiter } from './rate-limit/index.js';
-import { type ActionSender, createActionExecutor, type ExecuteResult, type UserAction, type UserActionJson } from './sibling-stubs.js';
+import { type ActionExecutor, type ActionSender, createActionExecutor, type ExecuteResult, type UserAction, type UserActionJson } from './actions/index.js';
 import { checkServerStatus, type ConnectionStatus, type ServerStatus } from './status.js';
 import { buildUserAgent } from './user-agent.js';
 
@@ -51,8 +51,6 @@ export interface ExecuteOptions {
   immediate?: boolean;
   signal?: AbortSignal;
 }
-
-type ActionExecutor = ReturnType<typeof createActionExecutor>;
 
 /**
  * An authenticated connection to Adobe's User Management API for one org.

@@ -22,3 +22,20 @@ export type { HttpMethod, RequestOptions, UmapiResponse } from './request.js';
 export { RETRYABLE_STATUSES } from './retry.js';
 export type { ConnectionStatus, LocalStatus, ServerStatus } from './status.js';
 export { buildUserAgent, CLIENT_VERSION } from './user-agent.js';
+export {
+  ActionValidationError,
+  type ActionError,
+  type ActionWarning,
+  type CreateOption,
+  type CreateUserFields,
+  type ExecuteResult,
+  type GroupListJson,
+  type SyncMarker,
+  UMAPI_LIMITS,
+  type UpdateUserFields,
+  UserAction,
+  type UserActionJson,
+  type UserActionOptions,
+  type UserStepJson,
+} from './actions/index.js';
+export { type ClassStats, DEFAULT_BUDGETS, type EndpointClass, type RateLimitOptions } from './rate-limit/index.js';

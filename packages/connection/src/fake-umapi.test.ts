@@ -1,0 +1,197 @@
+import { type FakeIms, type FakeUmapi, startFakeIms, startFakeUmapi } from '@umapi/testing';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { UserAction } from './actions/index.js';
+import { Connection } from './connection.js';
+import { ListingError, UnavailableError } from './errors.js';
+import type { ConnectionOptions } from './options.js';
+import { createTestAuthenticator } from './test-server.js';
+
+let ims: FakeIms;
+
+beforeAll(async () => {
+  ims = await startFakeIms();
+});
+
+afterAll(async () => {
+  await ims.close();
+});
+
+async function setUp(umapiOptions: { users?: number; pageSize?: number } = {}, options: Partial<ConnectionOptions> = {}) {
+  const { auth, credentials } = await createTestAuthenticator(ims);
+  const umapi = await startFakeUmapi({ ims, orgId: credentials.orgId, ...umapiOptions });
+  onTestFinished(() => umapi.close());
+  const connection = new Connection({ auth, endpoint: umapi.url, rateLimits: false, retryBaseDelayMs: 1, ...options });
+  onTestFinished(() => connection.close());
+  return { umapi, connection };
+}
+
+function actionRequests(umapi: FakeUmapi) {
+  return umapi.requests.filter((request) => request.method === 'POST');
+}
+
+function createAction(index: number): UserAction {
+  const email = `new${index}@example.com`;
+  return new UserAction({ email }).createFederatedID({ email, country: 'US', firstname: 'New', lastname: `User ${index}` });
+}
+
+describe('Connection with the fake UMAPI', () => {
+  it('lists users across many pages', async () => {
+    const { umapi, connection } = await setUp({ users: 2_500, pageSize: 100 });
+
+    const emails: string[] = [];
+    for await (const user of connection.users()) {
+      emails.push(user.email);
+    }
+
+    expect(emails).toHaveLength(2_500);
+    expect(new Set(emails).size).toBe(2_500);
+    expect(umapi.requests).toHaveLength(25);
+  });
+
+  it('filters users by domain', async () => {
+    const { umapi, connection } = await setUp({ users: 40, pageSize: 10 });
+
+    const users = [];
+    for await (const user of connection.users({ domain: 'example.org' })) {
+      users.push(user);
+    }
+
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.every((user) => user.email.endsWith('@example.org'))).toBe(true);
+    expect(umapi.requests[0]?.query.domain).toBe('example.org');
+  });
+
+  it('fails a listing whose later page stays unavailable', async () => {
+    const { umapi, connection } = await setUp({ users: 500, pageSize: 100 }, { maxRetries: 2 });
+    let seen = 0;
+
+    const error = await (async () => {
+      for await (const _user of connection.users()) {
+        seen += 1;
+        if (seen === 250) {
+          umapi.failNext({ status: 503, times: 3 });
+        }
+      }
+    })().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ListingError);
+    expect((error as ListingError).page).toBe(3);
+    expect((error as ListingError).cause).toBeInstanceOf(UnavailableError);
+    expect(seen).toBe(300);
+  });
+
+  it('retries a 429 with the Retry-After the fake sends', async () => {
+    const { umapi, connection } = await setUp({ users: 5 });
+    umapi.failNext({ status: 429, retryAfter: 0 });
+
+    const groups = [];
+    for await (const group of connection.groups()) {
+      groups.push(group);
+    }
+
+    expect(groups.length).toBeGreaterThan(0);
+    expect(umapi.requests.map((request) => request.status)).toEqual([429, 200]);
+  });
+
+  it('looks up one user or returns null', async () => {
+    const { connection } = await setUp();
+    const first = await connection.users()[Symbol.asyncIterator]().next();
+    const email = (first.value as { email: string }).email;
+
+    const found = await connection.user(email);
+    const missing = await connection.user('nobody@example.net');
+
+    expect(found?.email).toBe(email);
+    expect(missing).toBeNull();
+  });
+
+  it('reads the fake status remotely', async () => {
+    const { connection } = await setUp();
+
+    const status = await connection.status({ remote: true });
+
+    expect(status.server.status).not.toMatch(/^(Unreachable|Unexpected)/);
+    expect(status.server.endpoint).toBe(connection.endpoint);
+  });
+});
+
+describe('Connection actions with the fake UMAPI', () => {
+  it('batches 25 actions into 3 requests', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+    const actions = Array.from({ length: 25 }, (_, index) => createAction(index));
+
+    const result = await connection.execute(actions);
+
+    expect(result).toMatchObject({ queued: 0, sent: 25, completed: 25, errors: [] });
+    const bodies = actionRequests(umapi).map((request) => (request.body as unknown[]).length);
+    expect(bodies).toEqual([10, 10, 5]);
+    expect(umapi.getUser('new24@example.com')?.lastname).toBe('User 24');
+    const status = await connection.status();
+    expect(status.local.actionsSent).toBe(25);
+    expect(status.local.actionsCompleted).toBe(25);
+  });
+
+  it('maps a partial failure to the caller action', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+    const actions = Array.from({ length: 12 }, (_, index) => createAction(index));
+    actions[11] = new UserAction({ email: 'new11@example.com' })
+      .createFederatedID({ email: 'new11@example.com', country: 'US' })
+      .addGroups(['No Such Group']);
+
+    const result = await connection.execute(actions);
+
+    expect(result.sent).toBe(12);
+    expect(result.completed).toBe(11);
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.actionIndex).toBe(11);
+    expect(result.errors[0]?.errorCode).toBe('error.group.not_found');
+    expect(result.errors[0]?.action).toBe(actions[11]);
+    expect(actionRequests(umapi)).toHaveLength(2);
+  });
+
+  it('leaves the org unchanged in test mode', async () => {
+    const { umapi, connection } = await setUp({ users: 0 }, { testMode: true });
+
+    const result = await connection.execute([createAction(1), createAction(2)]);
+
+    expect(result.errors).toEqual([]);
+    expect(umapi.getUser('new1@example.com')).toBeUndefined();
+    expect(umapi.userCount).toBe(0);
+    expect(actionRequests(umapi)[0]?.query.testOnly).toBe('true');
+  });
+
+  it('resends the same body after a 503', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+    umapi.failNext({ status: 503 });
+
+    const result = await connection.execute([createAction(1), createAction(2)]);
+
+    expect(result.completed).toBe(2);
+    const [first, second] = actionRequests(umapi);
+    expect(first?.status).toBe(503);
+    expect(second?.status).toBe(200);
+    expect(JSON.stringify(second?.body)).toBe(JSON.stringify(first?.body));
+  });
+
+  it('sends the sync markers as Pragma headers', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+
+    connection.startSync();
+    await connection.execute([createAction(1)]);
+    connection.endSync();
+    await connection.execute([createAction(2)]);
+
+    expect(actionRequests(umapi).map((request) => request.pragma)).toEqual(['umapi-sync-start', 'umapi-sync-end']);
+  });
+
+  it('queues a partial batch until executeQueued', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+
+    const queued = await connection.execute([createAction(1), createAction(2)], { immediate: false });
+    const flushed = await connection.executeQueued();
+
+    expect(queued).toMatchObject({ queued: 2, sent: 0 });
+    expect(flushed).toMatchObject({ queued: 0, sent: 2, completed: 2 });
+    expect(actionRequests(umapi)).toHaveLength(1);
+  });
+});

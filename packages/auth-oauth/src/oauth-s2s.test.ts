@@ -32,13 +32,17 @@ describe('OAuthS2S token exchange', () => {
   it.each(['/ims/token/v3', '/ims/token/v2'])('exchanges a token at %s', async (authEndpoint) => {
     const auth = await newAuth({ authEndpoint });
 
+    const before = Date.now();
     const { token, expiresAt } = await auth.getAccessToken();
+    const after = Date.now();
 
     const verified = ims.verifyAccessToken(token);
     expect(verified).not.toBeNull();
     expect(verified?.clientId).toBe(auth.clientId);
     expect(verified?.scopes).toEqual(expect.arrayContaining(['openid', 'AdobeID', 'user_management_sdk']));
-    expect(expiresAt).toBe(verified?.expiresAt);
+    // expires_in is whole seconds, so the computed expiry may sit up to one second early.
+    expect(expiresAt).toBeGreaterThanOrEqual(before + ims.tokenLifetimeMs - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(after + ims.tokenLifetimeMs);
     expect(auth.tokenEndpoint).toBe(`${ims.url}${authEndpoint}`);
   });
 
@@ -48,7 +52,8 @@ describe('OAuthS2S token exchange', () => {
     await auth.getAccessToken();
 
     const exchange = ims.exchanges.findLast((entry) => entry.clientId === auth.clientId);
-    expect(exchange?.grantType).toBe('client_credentials');
+    expect(exchange?.endpoint).toBe('/ims/token/v3');
+    expect(exchange?.grant).toBe('client_credentials');
     expect(exchange?.scopes).toEqual(['openid', 'AdobeID', 'user_management_sdk']);
     expect(exchange?.status).toBe(200);
   });
@@ -208,7 +213,7 @@ describe('OAuthS2S token cache', () => {
 
   it('stops waiting when the signal aborts', async () => {
     const auth = await newAuth();
-    ims.failNext({ status: 200, delayMs: 200, times: 1 });
+    ims.failNext({ delayMs: 200 });
     const controller = new AbortController();
 
     const pending = auth.getAccessToken({ signal: controller.signal });

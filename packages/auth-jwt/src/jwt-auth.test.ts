@@ -1,5 +1,11 @@
 import { createPrivateKey } from 'node:crypto';
-import { CertificateError, ConfigurationError, ImsError, isAuthenticator } from '@umapi/auth-core';
+import {
+  CertificateError,
+  ConfigurationError,
+  ImsError,
+  isAuthenticator,
+  TimeoutError,
+} from '@umapi/auth-core';
 import { type FakeIms, type JwtCredentials, startFakeIms } from '@umapi/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JWTAuth } from './jwt-auth.js';
@@ -298,5 +304,44 @@ describe('JWTAuth over HTTPS', () => {
     expect(error).toBeInstanceOf(CertificateError);
     expect((error as CertificateError).code).toBe('ERR_UMAPI_CERTIFICATE');
     await auth.close();
+  });
+});
+
+describe('JWTAuth unusable IMS responses', () => {
+  it('reports an HTML page as unexpected_response', async () => {
+    const auth = new JWTAuth(await ims.createJwtCredentials());
+    ims.failNext({ status: 200, body: '<html><body>Proxy login</body></html>' });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe('unexpected_response');
+    expect(ims.exchanges).toHaveLength(1);
+  });
+
+  it('reports a token answer without access_token', async () => {
+    const auth = new JWTAuth(await ims.createJwtCredentials());
+    ims.failNext({ status: 200, body: { token_type: 'bearer', expires_in: 86_400_000 } });
+
+    await expect(auth.getAccessToken()).rejects.toMatchObject({ code: 'unexpected_response' });
+  });
+
+  it('retries a 503 and then succeeds', async () => {
+    const auth = new JWTAuth(await ims.createJwtCredentials());
+    ims.failNext({ status: 503, retryAfter: 0 });
+
+    const token = await auth.getAccessToken();
+    expect(ims.verifyAccessToken(token.token)).not.toBeNull();
+    expect(ims.exchanges.map((exchange) => exchange.outcome)).toEqual(['fault', 'issued']);
+  });
+
+  it('times out a slow IMS with TimeoutError', async () => {
+    const auth = new JWTAuth({ ...(await ims.createJwtCredentials()), timeout: 50 });
+
+    // Every attempt is held far longer than the timeout; retries stop after the default count.
+    ims.failNext({ delayMs: 5_000, times: 3 });
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(50);
+    expect(ims.exchanges).toHaveLength(3);
   });
 });

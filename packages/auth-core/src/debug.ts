@@ -1,6 +1,9 @@
-import { debuglog } from 'node:util';
+import { debuglog, format } from 'node:util';
 
 const log = debuglog('umapi');
+
+/** Receives formatted debug lines instead of stderr; set only by tests, because NODE_DEBUG is read at process start. */
+let testSink: ((line: string) => void) | undefined;
 
 /**
  * Writes a debug line to stderr when `NODE_DEBUG=umapi` is set, and does nothing otherwise.
@@ -12,14 +15,24 @@ const log = debuglog('umapi');
  * debug('token request to %s answered %d', redactUrl(url), status);
  */
 export function debug(message: string, ...values: unknown[]): void {
+  if (testSink !== undefined) {
+    testSink(format(message, ...values));
+    return;
+  }
+
   if (log.enabled) {
     log(message, ...values);
   }
 }
 
+/** Sends debug lines to `sink` until called again without one. Internal: not exported from the package. */
+export function setDebugSink(sink: ((line: string) => void) | undefined): void {
+  testSink = sink;
+}
+
 /** Returns true when `NODE_DEBUG=umapi` is set, so a caller can skip building an expensive line. */
 export function isDebugEnabled(): boolean {
-  return log.enabled;
+  return testSink !== undefined || log.enabled;
 }
 
 /**

@@ -90,12 +90,22 @@ export interface ActionExecutor {
     actions: readonly (UserAction | UserActionJson)[],
     options?: ExecuteOptions,
   ): Promise<ExecuteResult>;
-  /** Sends every queued action, and an empty request when a sync-end marker is still pending. */
+  /** Sends every queued action. */
   executeQueued(options?: { signal?: AbortSignal }): Promise<ExecuteResult>;
   /** Makes the next request carry `Pragma: umapi-sync-start`. */
   startSync(): void;
-  /** Makes the next request (or an otherwise empty flush) carry `Pragma: umapi-sync-end`. */
+  /**
+   * Makes the next request carry `Pragma: umapi-sync-end`, or the one after
+   * it when a start marker is still pending.
+   */
   endSync(): void;
+  /**
+   * Returns the pending marker and clears it, for a request that is not an
+   * action request. Adobe's Python client sends the markers on the next
+   * request of any kind, so a sync that ends with an empty queue still
+   * reports its end on the next listing or status call.
+   */
+  takeSyncMarker(): SyncMarker | undefined;
   /** Totals since the executor was created: actions queued now, sent and completed. */
   counters(): { queued: number; sent: number; completed: number };
 }
@@ -150,7 +160,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     return run;
   }
 
-  function takeMarker(): SyncMarker | undefined {
+  function takeSyncMarker(): SyncMarker | undefined {
     // As in Adobe's Python client: a pending start goes first, the end on the request after it.
     if (markers.start) {
       markers.start = false;
@@ -192,7 +202,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
   ): Promise<void> {
     call.requests += 1;
     const label = describeRequest(call.requests, batch);
-    const pragma = takeMarker();
+    const pragma = takeSyncMarker();
 
     try {
       const body = await send(
@@ -306,10 +316,6 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
       await sendBatch(takeBatch(), call, signal);
     }
 
-    if (immediate && markers.end && !signal?.aborted) {
-      await sendMarkerRequests(call, signal);
-    }
-
     totals.sent += call.sent;
     totals.completed += call.completed;
 
@@ -324,28 +330,6 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     }
 
     return result;
-  }
-
-  async function sendMarkerRequests(
-    call: CallResult,
-    signal: AbortSignal | undefined,
-  ): Promise<void> {
-    // No action is left to carry the end marker, so an empty request carries it
-    // (preceded by one for a start marker that was never sent).
-    while (markers.end) {
-      const pragma = takeMarker();
-      try {
-        await send([], { signal, pragma });
-        call.requests += 1;
-      } catch (error) {
-        if (call.requests === 0) {
-          throw error;
-        }
-
-        debug('actions: empty request with Pragma %s failed: %s', pragma, messageOf(error));
-        return;
-      }
-    }
   }
 
   return {
@@ -372,6 +356,8 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     endSync() {
       markers.end = true;
     },
+
+    takeSyncMarker,
 
     counters() {
       return { queued: queuedActions(), sent: totals.sent, completed: totals.completed };

@@ -313,6 +313,21 @@ describe('Connection.request', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('fails later calls fast while the class is paused', async () => {
+    const { server, connection } = await setUp({ maxRetryWaitMs: 60_000, rateLimits: { users: 1_000 } });
+    server.queue({ status: 429, headers: { 'retry-after': '2700' } });
+    await connection.request('users/x/0').catch(() => undefined);
+
+    const error = await connection.request('users/x/1').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).attempts).toBe(0);
+    expect((error as UnavailableError).retryAfterMs).toBeGreaterThan(60_000);
+    expect((error as UnavailableError).message).toContain('paused');
+    expect(server.requests).toHaveLength(1);
+    expect((await connection.status()).local.rateLimits.users.throttled).toBe(1);
+  });
+
   it('waits through a Retry-After beyond the timer limit without retrying early', async () => {
     const { server, connection, auth, log } = await setUp({ maxRetryWaitMs: Number.POSITIVE_INFINITY });
     await auth.getAccessToken();

@@ -57,6 +57,13 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
   for (;;) {
     signal?.throwIfAborted();
     if (endpointClass !== undefined) {
+      // A 429 seen by any connection with this client ID pauses the class;
+      // a pause longer than maxRetryWaitMs fails now instead of sleeping through it.
+      const pauseMs = settings.limiter.pauseRemainingMs?.(endpointClass) ?? 0;
+      if (pauseMs > settings.maxRetryWaitMs) {
+        throw classPaused(request, endpointClass, pauseMs, attempts, Date.now() - startedAt, settings.maxRetryWaitMs);
+      }
+
       await settings.limiter.acquire(endpointClass, signal);
     }
 
@@ -174,5 +181,13 @@ function outOfRetries(request: PreparedRequest, last: RetryableFailure, attempts
   return new UnavailableError(
     `UMAPI is unavailable: ${request.method} ${request.path} failed ${attempts} times in ${elapsedMs} ms; the last attempt got ${describeFailure(last)}`,
     { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs: last.retryAfterMs, requestId: last.requestId, cause: last.error },
+  );
+}
+
+function classPaused(request: PreparedRequest, endpointClass: EndpointClass, pauseMs: number, attempts: number, elapsedMs: number, maxRetryWaitMs: number): UnavailableError {
+  const retryAt = new Date(Date.now() + pauseMs).toISOString();
+  return new UnavailableError(
+    `UMAPI throttled this client ID, so ${endpointClass} requests such as ${request.method} ${request.path} are paused for ${pauseMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
+    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: attempts === 0 ? undefined : 429, retryAfterMs: pauseMs },
   );
 }

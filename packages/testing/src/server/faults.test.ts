@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { startFakeIms } from '../ims/fake-ims.js';
+import { oauthToken, postForm, useFakeIms, useFakeUmapi } from '../test-helpers.js';
+
+async function tokenRequest(url: string): Promise<Response> {
+  return postForm(`${url}/ims/token/v3`, { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' });
+}
+
+describe('failNext on the fake IMS', () => {
+  it('answers the injected status with an IMS body', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 503 });
+
+    const response = await tokenRequest(ims.url);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: 'server_error', error_description: expect.any(String) });
+    expect(response.headers.get('x-debug-id')).toBeTruthy();
+    expect(ims.exchanges.at(-1)).toMatchObject({ outcome: 'fault', status: 503 });
+  });
+
+  it('sends a non-JSON body as HTML', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 502, body: '<html><body>Bad Gateway</body></html>' });
+
+    const response = await tokenRequest(ims.url);
+    expect(response.status).toBe(502);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toBe('<html><body>Bad Gateway</body></html>');
+  });
+
+  it('sends a custom JSON body and Retry-After', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 429, body: { error: 'too_many_requests' }, retryAfter: 7 });
+
+    const response = await tokenRequest(ims.url);
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(await response.json()).toEqual({ error: 'too_many_requests' });
+  });
+
+  it('repeats a fault for times requests, then recovers', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 500, times: 2 });
+
+    expect((await tokenRequest(ims.url)).status).toBe(500);
+    expect((await tokenRequest(ims.url)).status).toBe(500);
+    expect((await tokenRequest(ims.url)).status).toBe(400);
+  });
+
+  it('queues faults in order', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 500 });
+    ims.failNext({ status: 504 });
+
+    expect((await tokenRequest(ims.url)).status).toBe(500);
+    expect((await tokenRequest(ims.url)).status).toBe(504);
+  });
+
+  it('drops the connection', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ drop: true });
+
+    await expect(tokenRequest(ims.url)).rejects.toThrow(TypeError);
+    expect(ims.exchanges.at(-1)).toMatchObject({ outcome: 'dropped', status: undefined });
+    expect((await tokenRequest(ims.url)).status).toBe(400);
+  });
+
+  it('delays a normal answer', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ delayMs: 20 });
+
+    const response = await tokenRequest(ims.url);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
+  });
+
+  it('delays past a client timeout', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ delayMs: 60_000 });
+
+    const timedOut = fetch(`${ims.url}/ims/token/v3`, { method: 'POST', signal: AbortSignal.timeout(100) });
+    await expect(timedOut).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect((await tokenRequest(ims.url)).status).toBe(400);
+  });
+
+  it('close() ends a delayed request', async () => {
+    const ims = await startFakeIms();
+    ims.failNext({ delayMs: 60_000 });
+
+    const pending = tokenRequest(ims.url);
+    while (ims.exchanges.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await ims.close();
+    await expect(pending).rejects.toThrow(TypeError);
+  });
+
+  it('validates its options', async () => {
+    const ims = await useFakeIms();
+    expect(() => ims.failNext({ times: 0 })).toThrow(/times/);
+    expect(() => ims.failNext({ delayMs: -1 })).toThrow(/delayMs/);
+  });
+});
+
+describe('failNext on the fake UMAPI', () => {
+  it('throttles with UMAPI body and Retry-After', async () => {
+    const ims = await useFakeIms();
+    const umapi = await useFakeUmapi({ ims });
+    const { clientId, token } = await oauthToken(ims);
+    umapi.failNext({ status: 429, retryAfter: 30 });
+
+    const response = await fetch(`${umapi.url}/users/${umapi.orgId}/0`, {
+      headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId },
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('30');
+    expect(await response.json()).toEqual({ error_code: '429050', message: 'Too many requests' });
+    expect(umapi.requests.at(-1)?.status).toBe(429);
+  });
+
+  it('drops, delays and recovers', async () => {
+    const ims = await useFakeIms();
+    const umapi = await useFakeUmapi({ ims });
+    umapi.failNext({ drop: true, delayMs: 10 });
+    umapi.failNext({ status: 503, body: 'Service Unavailable' });
+
+    await expect(fetch(`${umapi.origin}/status`)).rejects.toThrow(TypeError);
+    const unavailable = await fetch(`${umapi.origin}/status`);
+    expect(unavailable.status).toBe(503);
+    expect(await unavailable.text()).toBe('Service Unavailable');
+    expect((await fetch(`${umapi.origin}/status`)).status).toBe(200);
+  });
+});

@@ -44,12 +44,12 @@ export const DEFAULT_BUDGETS: Readonly<Budgets> = Object.freeze({
  * Validates rate-limit options and merges them over the defaults.
  *
  * @param options - The caller's options; `undefined` gives the defaults.
- * @param field - The option name used in error messages, `rateLimit` by default.
+ * @param field - The option name used in error messages, `rateLimits` by default.
  * @throws ConfigurationError listing every unknown class and invalid budget.
  */
 export function resolveBudgets(
   options: RateLimitOptions | undefined,
-  field = 'rateLimit',
+  field = 'rateLimits',
 ): Budgets {
   if (options === undefined) {
     return { ...DEFAULT_BUDGETS };

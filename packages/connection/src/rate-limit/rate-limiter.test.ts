@@ -375,21 +375,21 @@ describe('turned off', () => {
 
 describe('options', () => {
   it.each([
-    [{ user: 10 }, /rateLimit\.user: is not an endpoint class/],
-    [{ users: 0 }, /rateLimit\.users: must be a positive whole number/],
-    [{ users: 2.5 }, /rateLimit\.users/],
-    [{ users: -1 }, /rateLimit\.users/],
-    [{ users: true }, /rateLimit\.users/],
-    [{ users: '25' }, /rateLimit\.users/],
-    ['fast', /rateLimit: must be false or an object/],
-    [[], /rateLimit: must be false or an object/],
+    [{ user: 10 }, /rateLimits\.user: is not an endpoint class/],
+    [{ users: 0 }, /rateLimits\.users: must be a positive whole number/],
+    [{ users: 2.5 }, /rateLimits\.users/],
+    [{ users: -1 }, /rateLimits\.users/],
+    [{ users: true }, /rateLimits\.users/],
+    [{ users: '25' }, /rateLimits\.users/],
+    ['fast', /rateLimits: must be false or an object/],
+    [[], /rateLimits: must be false or an object/],
   ])('rejects %j', (options, message) => {
     expect(() => getRateLimiter('client-options', options as never)).toThrow(message);
   });
 
   it('lists every problem at once', () => {
     expect(() => getRateLimiter('client-problems', { users: 0, groups: -2 })).toThrow(
-      /rateLimit\.users[\s\S]*rateLimit\.groups/,
+      /rateLimits\.users[\s\S]*rateLimits\.groups/,
     );
   });
 

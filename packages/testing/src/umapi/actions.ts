@@ -12,8 +12,8 @@ export interface ActionError {
   step: number;
   requestID?: string;
   user?: string;
-  errorCode?: string;
-  message?: string;
+  errorCode: string;
+  message: string;
 }
 
 /** The body UMAPI returns for `POST /action/{orgId}`. */
@@ -122,12 +122,15 @@ export function runActions(directory: Directory, actions: ActionEntry[], testOnl
       continue;
     }
 
-    const error: ActionError = { index, step: failure.step };
-    if (typeof action.requestID === 'string') error.requestID = action.requestID;
-    if (typeof action.user === 'string') error.user = action.user;
-    error.errorCode = failure.error.errorCode;
-    error.message = failure.error.message;
-    errors.push(error);
+    // Keys in UMAPI's order: index, step, requestID, user, errorCode, message.
+    errors.push({
+      index,
+      step: failure.step,
+      ...(typeof action.requestID === 'string' ? { requestID: action.requestID } : {}),
+      ...(typeof action.user === 'string' ? { user: action.user } : {}),
+      errorCode: failure.error.errorCode,
+      message: failure.error.message,
+    });
   }
 
   const notCompleted = actions.length - succeeded;

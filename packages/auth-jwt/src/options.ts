@@ -41,8 +41,8 @@ export interface JWTAuthOptions extends TransportOptions {
 }
 
 /** Defaults of every optional option, with their units. */
-export const JWT_AUTH_DEFAULTS = {
-  metascopes: ['ent_user_sdk'] as readonly string[],
+export const JWT_AUTH_DEFAULTS = Object.freeze({
+  metascopes: Object.freeze(['ent_user_sdk']) as readonly string[],
   sslVerify: true,
   authHost: 'ims-na1.adobelogin.com',
   authEndpoint: '/ims/exchange/jwt/',
@@ -52,7 +52,7 @@ export const JWT_AUTH_DEFAULTS = {
   timeout: 30_000,
   /** Milliseconds before expiry. */
   refreshWindowMs: 300_000,
-} as const;
+} as const);
 
 /** Validated options with defaults applied and the private key parsed. */
 export interface JWTAuthSettings {

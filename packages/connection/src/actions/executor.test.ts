@@ -18,7 +18,7 @@ const success = (body: UserActionJson[]) => ({
   notCompleted: 0,
 });
 
-/** Creates an executor whose send records each request and answers with `respond`. */
+/** Creates an executor whose send records each request and returns what `respond` returns. */
 function recording(respond: Responder = success) {
   const requests: Recorded[] = [];
   const executor = createActionExecutor({
@@ -235,6 +235,15 @@ describe('validation', () => {
     const { executor } = recording();
 
     await expect(executor.execute([action as never])).rejects.toThrow(message);
+  });
+
+  it('rejects a UserAction without steps', async () => {
+    const { executor, requests } = recording();
+
+    await expect(executor.execute([userAction(0), new UserAction({ email: 'a@example.com' })])).rejects.toThrow(
+      /actions\[1\]\.do: must contain at least one step/,
+    );
+    expect(requests).toHaveLength(0);
   });
 
   it('rejects a non-array', async () => {
@@ -519,7 +528,7 @@ describe('sync markers', () => {
 
     const result = await executor.executeQueued();
 
-    // An action request needs at least one entry (the fake UMAPI answers 400
+    // An action request needs at least one entry (the fake UMAPI responds 400
     // without one), so the marker waits for the next request of any kind.
     expect(requests.map((request) => request.options.pragma)).toEqual([undefined]);
     expect(result).toEqual({ queued: 0, sent: 0, completed: 0, errors: [] });

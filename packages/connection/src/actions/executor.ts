@@ -7,7 +7,7 @@ import { UMAPI_LIMITS, type UserActionJson } from './types.js';
 import { UserAction } from './user-action.js';
 import { checkActionJson } from './validate.js';
 
-/** The `Pragma` marker that tells UMAPI where a sync run starts or ends. */
+/** The `Pragma` marker that marks the start or end of a sync run for UMAPI. */
 export type SyncMarker = 'umapi-sync-start' | 'umapi-sync-end';
 
 /** A failure of one step (or of the whole request) reported against the caller's action. */
@@ -135,9 +135,9 @@ interface CallResult {
  * Creates the executor behind `Connection.execute()`.
  *
  * Batching rules:
- * - a request holds at most 10 entries, an entry at most 10 steps and an add
- *   or remove step at most 10 groups; larger actions are split into several
- *   entries for the same user, in order;
+ * - a request contains at most 10 entries, an entry at most 10 steps and an
+ *   add or remove step at most 10 groups. Larger actions are split into
+ *   several entries for the same user, in order;
  * - two entries for the same user never go in one request, because UMAPI
  *   does not promise to run the entries of one request in order;
  * - every error is reported against the caller's action and step;
@@ -374,13 +374,11 @@ function prepare(actions: readonly (UserAction | UserActionJson)[]): QueuedPiece
   }
 
   const problems: ConfigurationProblem[] = [];
+  // A UserAction checked its steps as they were added, but it may have none.
   const wires = actions.map((action, index) => {
-    if (action instanceof UserAction) {
-      return action.toJSON();
-    }
-
-    checkActionJson(action, `actions[${index}]`, problems);
-    return action;
+    const wire = action instanceof UserAction ? action.toJSON() : action;
+    checkActionJson(wire, `actions[${index}]`, problems);
+    return wire;
   });
 
   if (problems.length > 0) {

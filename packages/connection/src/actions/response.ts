@@ -13,7 +13,7 @@ export interface EntryReport {
   message: string;
 }
 
-/** What an action response reports, read defensively. */
+/** Errors, warnings and trust problems read from an action response body. */
 export interface ParsedActionResponse {
   errors: EntryReport[];
   warnings: EntryReport[];

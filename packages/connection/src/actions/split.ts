@@ -14,8 +14,8 @@ export interface ActionPiece {
 }
 
 /**
- * Splits a valid action into wire entries that fit UMAPI's limits: add and
- * remove steps with more than 10 groups become several steps, then the step
+ * Splits a valid action into wire entries that fit UMAPI's limits. Add and
+ * remove steps with more than 10 groups become several steps. Then the step
  * list is cut into entries of at most 10 steps, for the same user and in the
  * caller's order.
  *

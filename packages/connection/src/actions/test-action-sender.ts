@@ -1,7 +1,7 @@
 import type { FakeIms, FakeUmapi } from '@umapi/testing';
 import type { ActionSender } from './executor.js';
 
-/** Error thrown by {@link createTestSender} for a non-200 answer. */
+/** Error thrown by {@link createTestSender} for a response status other than 200. */
 export class TestHttpError extends Error {
   readonly code: string;
   readonly status: number;

@@ -1,7 +1,8 @@
 /**
- * What a create step does when the user already exists: `ignoreIfAlreadyExists`
- * skips the create and runs the other steps, `updateIfAlreadyExists` updates
- * the names from the create step. Without an option UMAPI reports an error.
+ * Behaviour of a create step when the user already exists.
+ * `ignoreIfAlreadyExists` skips the create and runs the other steps, and
+ * `updateIfAlreadyExists` updates the names from the create step. Without an
+ * option UMAPI reports an error.
  */
 export type CreateOption = 'ignoreIfAlreadyExists' | 'updateIfAlreadyExists';
 

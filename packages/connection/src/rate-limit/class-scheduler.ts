@@ -19,7 +19,7 @@ export interface ClassStats {
   requests: number;
   /** Total time callers spent waiting for a slot, in milliseconds, summed over callers. */
   waitMs: number;
-  /** 429 answers reported through `onThrottled`. */
+  /** 429 responses reported through `onThrottled`. */
   throttled: number;
   /** The current rate in requests per minute (lower than the budget after a 429), or `false` when not scheduled. */
   requestsPerMinute: number | false;
@@ -33,12 +33,12 @@ interface Waiter {
   onAbort: (() => void) | undefined;
 }
 
-// After a 429 the rate is multiplied by this factor; it then grows back by one
+// After a 429 the rate is multiplied by this factor. It then grows back by one
 // request per minute for every minute's worth of successful requests.
 const STEP_DOWN_FACTOR = 0.5;
 
 // A bucket of a fifth of the budget lets a short job start at once, while a long
-// one is spread evenly; the sliding log below is what keeps the hard limit.
+// one is spread evenly. The sliding log below enforces the hard limit.
 const BURST_FRACTION = 0.2;
 
 const EPSILON = 1e-9;
@@ -48,8 +48,8 @@ const EPSILON = 1e-9;
  *
  * Two rules apply together, and a request waits until both allow it:
  * - a sliding log: no more than `floor(rate)` grants in any window of
- *   `windowMs + safetyMarginMs`, which guarantees that a server counting a
- *   sliding (or fixed) window of `windowMs` never sees more than the budget;
+ *   `windowMs + safetyMarginMs`, so that a server counting a
+ *   sliding (or fixed) window of `windowMs` never receives more than the budget;
  * - a token bucket refilled at `rate` per window with room for a fifth of it,
  *   which spreads a long run evenly instead of sending the budget in a burst
  *   and then idling for a minute.
@@ -81,7 +81,7 @@ export class ClassScheduler {
     this.lastRefillAt = Date.now();
   }
 
-  /** The configured budget in requests per minute, or `false`. */
+  /** Returns the configured budget in requests per minute, or `false`. */
   getBudget(): number | false {
     return this.budget;
   }
@@ -176,6 +176,7 @@ export class ClassScheduler {
     return Math.max(0, this.pausedUntil - Date.now());
   }
 
+  /** Returns a copy of the class's counters and its current rate. */
   stats(): ClassStats {
     return {
       requests: this.counters.requests,
@@ -183,11 +184,6 @@ export class ClassScheduler {
       throttled: this.counters.throttled,
       requestsPerMinute: this.budget === false ? false : Math.round(this.rate * 100) / 100,
     };
-  }
-
-  /** Number of callers waiting for a slot. */
-  waiting(): number {
-    return this.waiters.length;
   }
 
   private limit(): number {
@@ -234,7 +230,7 @@ export class ClassScheduler {
     const logDelay = freeAt - now;
     if (logDelay > bucketDelay) {
       // The log binds, not the bucket. Tokens saved until the log frees up
-      // would come out as a burst, so the bucket holds exactly one at that time.
+      // would come out as a burst, so the bucket gets exactly one at that time.
       this.tokens = 1;
       this.lastRefillAt = freeAt;
       return logDelay;

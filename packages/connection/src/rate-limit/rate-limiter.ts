@@ -67,7 +67,7 @@ export class SchedulingRateLimiter implements RateLimiter {
     };
   }
 
-  /** The budget of every class. */
+  /** Returns the budget of every class. */
   budgets(): Budgets {
     return {
       users: this.schedulers.users.getBudget(),

@@ -28,9 +28,9 @@ const limiters = new Map<string, SchedulingRateLimiter>();
  * this process, creating it on the first call.
  *
  * When a later call passes options that differ from the limiter's budgets,
- * each class keeps the lower of the two budgets (`false`, not scheduled,
- * counts as the highest), because the server enforces one budget per client
- * ID and the lower one is the one that avoids 429s. Such a change is written
+ * each class keeps the lower of the two budgets, and `false` (not scheduled)
+ * counts as the highest. The server enforces one budget per client ID, and
+ * the lower one is the one that avoids 429s. Such a change is written
  * to the debug log (`NODE_DEBUG=umapi`). Omitted options change nothing.
  * Timing is fixed by the first call.
  *

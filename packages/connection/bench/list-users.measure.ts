@@ -35,9 +35,16 @@ it('lists 100,000 users', async () => {
     let users = 0;
     let bodyBytes = 0;
     for (let page = 0; ; page += 1) {
-      const response = await fetch(`${umapi.url}/users/${encodeURIComponent(umapi.orgId)}/${page}`, {
-        headers: { Authorization: `Bearer ${token}`, 'x-api-key': auth.clientId, Accept: 'application/json' },
-      });
+      const response = await fetch(
+        `${umapi.url}/users/${encodeURIComponent(umapi.orgId)}/${page}`,
+        {
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'x-api-key': auth.clientId,
+            Accept: 'application/json',
+          },
+        },
+      );
       const text = await response.text();
       bodyBytes += text.length;
       const body = JSON.parse(text) as { users: unknown[]; lastPage: boolean };

@@ -6,7 +6,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, v
 import { Connection } from './connection.js';
 import { RequestError, ResponseError, ServerError, UnavailableError } from './errors.js';
 import type { ConnectionOptions } from './options.js';
-import { createTestAuthenticator, type ScriptedServer, startFakeIms, startScriptedServer } from './test-server.js';
+import {
+  createTestAuthenticator,
+  type ScriptedServer,
+  startFakeIms,
+  startScriptedServer,
+} from './test-server.js';
 
 let ims: FakeIms;
 
@@ -28,7 +33,15 @@ function createRecordingLogger() {
   const record = (level: string) => (message: string, details?: Record<string, unknown>) => {
     lines.push({ level, message, details });
   };
-  return { lines, logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') } };
+  return {
+    lines,
+    logger: {
+      debug: record('debug'),
+      info: record('info'),
+      warn: record('warn'),
+      error: record('error'),
+    },
+  };
 }
 
 /** Waits until a condition holds, turning the event loop without relying on setTimeout, which some tests fake. */
@@ -94,18 +107,30 @@ describe('Connection construction', () => {
   });
 
   it('rejects a missing org ID', () => {
-    const auth = createAuthenticator({ clientId: 'client', fetchToken: async () => ({ token: 't', expiresAt: Date.now() + 60_000 }) });
+    const auth = createAuthenticator({
+      clientId: 'client',
+      fetchToken: async () => ({ token: 't', expiresAt: Date.now() + 60_000 }),
+    });
 
     expect(() => new Connection({ auth })).toThrow(/orgId: missing/);
   });
 
   const notAuthenticators: [string, unknown][] = [
-    ['credentials in camelCase', { clientId: 'id', clientSecret: 'shh-secret-value', orgId: 'o@AdobeOrg' }],
-    ['credentials in snake_case', { client_id: 'id', client_secret: 'shh-secret-value', org_id: 'o@AdobeOrg' }],
+    [
+      'credentials in camelCase',
+      { clientId: 'id', clientSecret: 'shh-secret-value', orgId: 'o@AdobeOrg' },
+    ],
+    [
+      'credentials in snake_case',
+      { client_id: 'id', client_secret: 'shh-secret-value', org_id: 'o@AdobeOrg' },
+    ],
     ['a string', 'shh-secret-value'],
     ['undefined', undefined],
     ['null', null],
-    ['getAccessToken without clientId', { getAccessToken: async () => ({ token: 'x', expiresAt: 0 }) }],
+    [
+      'getAccessToken without clientId',
+      { getAccessToken: async () => ({ token: 'x', expiresAt: 0 }) },
+    ],
   ];
 
   it.each(notAuthenticators)('rejects %s as auth', (_name, auth) => {
@@ -127,9 +152,14 @@ describe('Connection construction', () => {
   });
 
   it('rejects the Python auth_dict with the two-step set-up', () => {
-    const options = { org_id: 'o@AdobeOrg', auth_dict: { api_key: 'id', client_secret: 'shh-secret-value' } };
+    const options = {
+      org_id: 'o@AdobeOrg',
+      auth_dict: { api_key: 'id', client_secret: 'shh-secret-value' },
+    };
 
-    expect(() => new Connection(options as unknown as ConnectionOptions)).toThrow(ConfigurationError);
+    expect(() => new Connection(options as unknown as ConnectionOptions)).toThrow(
+      ConfigurationError,
+    );
     try {
       new Connection(options as unknown as ConnectionOptions);
     } catch (error) {
@@ -142,15 +172,35 @@ describe('Connection construction', () => {
   });
 
   const badOptions: [string, Record<string, unknown>, RegExp][] = [
-    ['timeout_seconds', { timeout_seconds: 60 }, /timeout_seconds: unknown option; use 'timeout', in milliseconds/],
+    [
+      'timeout_seconds',
+      { timeout_seconds: 60 },
+      /timeout_seconds: unknown option; use 'timeout', in milliseconds/,
+    ],
     ['ssl_verify', { ssl_verify: false }, /ssl_verify: unknown option; use 'sslVerify'/],
     ['an unknown name', { retry: 3 }, /retry: unknown option; valid options are/],
-    ['a credential field', { clientSecret: 'shh-secret-value' }, /clientSecret: credentials belong to the authenticator/],
+    [
+      'a credential field',
+      { clientSecret: 'shh-secret-value' },
+      /clientSecret: credentials belong to the authenticator/,
+    ],
     ['a negative timeout', { timeout: -1 }, /timeout: expected a number from 1/],
     ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries: expected an integer/],
-    ['an endpoint that is not a URL', { endpoint: 'usermanagement' }, /endpoint: 'usermanagement' is not a valid URL/],
-    ['an endpoint with a query', { endpoint: 'https://example.test/v2?x=1' }, /endpoint: must not contain a query string/],
-    ['an unknown rate-limit class', { rateLimits: { user: 5 } }, /rateLimits.user: unknown endpoint class/],
+    [
+      'an endpoint that is not a URL',
+      { endpoint: 'usermanagement' },
+      /endpoint: 'usermanagement' is not a valid URL/,
+    ],
+    [
+      'an endpoint with a query',
+      { endpoint: 'https://example.test/v2?x=1' },
+      /endpoint: must not contain a query string/,
+    ],
+    [
+      'an unknown rate-limit class',
+      { rateLimits: { user: 5 } },
+      /rateLimits.user: unknown endpoint class/,
+    ],
   ];
 
   it.each(badOptions)('rejects %s', async (_name, extra, pattern) => {
@@ -164,7 +214,10 @@ describe('Connection construction', () => {
     const { token } = await auth.getAccessToken();
     const connection = new Connection({ auth });
 
-    const outputs = [inspect(connection, { depth: 10, showHidden: true }), JSON.stringify(connection)];
+    const outputs = [
+      inspect(connection, { depth: 10, showHidden: true }),
+      JSON.stringify(connection),
+    ];
 
     for (const output of outputs) {
       expect(output).toContain(credentials.orgId);
@@ -190,8 +243,12 @@ describe('Connection.request', () => {
     expect(request?.headers['x-api-key']).toBe(credentials.clientId);
     expect(request?.headers.accept).toBe('application/json');
     expect(request?.headers['content-type']).toBe('application/json');
-    expect(request?.headers['user-agent']).toMatch(/^user-sync\/3\.0 umapi-client\/\d+\.\d+\.\d+ Node\.js\/\d+\.\d+\.\d+ \(\w+\)$/);
-    expect(request?.headers['x-request-id']).toMatch(new RegExp(`^${connection.connectionId}_\\d{13}$`));
+    expect(request?.headers['user-agent']).toMatch(
+      /^user-sync\/3\.0 umapi-client\/\d+\.\d+\.\d+ Node\.js\/\d+\.\d+\.\d+ \(\w+\)$/,
+    );
+    expect(request?.headers['x-request-id']).toMatch(
+      new RegExp(`^${connection.connectionId}_\\d{13}$`),
+    );
   });
 
   it('gives every attempt its own request id', async () => {
@@ -208,7 +265,10 @@ describe('Connection.request', () => {
   it('sends query parameters and a JSON body', async () => {
     const { server, connection } = await setUp();
 
-    await connection.request('action/o', { json: [{ user: 'a@example.com', do: [] }], searchParams: { testOnly: true } });
+    await connection.request('action/o', {
+      json: [{ user: 'a@example.com', do: [] }],
+      searchParams: { testOnly: true },
+    });
 
     const [request] = server.requests;
     expect(request?.method).toBe('POST');
@@ -218,7 +278,11 @@ describe('Connection.request', () => {
 
   it('waits the Retry-After seconds after a 429', async () => {
     const { server, connection, log } = await setUp();
-    server.queue({ status: 429, headers: { 'retry-after': '1' }, body: { error_code: '429050', message: 'Too many requests' } });
+    server.queue({
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { error_code: '429050', message: 'Too many requests' },
+    });
 
     await connection.request('groups/x/0');
 
@@ -314,7 +378,10 @@ describe('Connection.request', () => {
   });
 
   it('fails later calls fast while the class is paused', async () => {
-    const { server, connection } = await setUp({ maxRetryWaitMs: 60_000, rateLimits: { users: 1_000 } });
+    const { server, connection } = await setUp({
+      maxRetryWaitMs: 60_000,
+      rateLimits: { users: 1_000 },
+    });
     server.queue({ status: 429, headers: { 'retry-after': '2700' } });
     await connection.request('users/x/0').catch(() => undefined);
 
@@ -329,14 +396,18 @@ describe('Connection.request', () => {
   });
 
   it('waits through a Retry-After beyond the timer limit without retrying early', async () => {
-    const { server, connection, auth, log } = await setUp({ maxRetryWaitMs: Number.POSITIVE_INFINITY });
+    const { server, connection, auth, log } = await setUp({
+      maxRetryWaitMs: Number.POSITIVE_INFINITY,
+    });
     await auth.getAccessToken();
     const advisedSeconds = Math.ceil((MAX_TIMER_DELAY_MS * 1.5) / 1000);
     server.queue({ status: 503, headers: { 'retry-after': String(advisedSeconds) } });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const controller = new AbortController();
 
-    const pending = connection.request('groups/x/0', { signal: controller.signal }).catch((caught: unknown) => caught);
+    const pending = connection
+      .request('groups/x/0', { signal: controller.signal })
+      .catch((caught: unknown) => caught);
     await until(() => log.lines.some((line) => line.level === 'warn'));
     await vi.advanceTimersByTimeAsync(MAX_TIMER_DELAY_MS);
 
@@ -351,7 +422,9 @@ describe('Connection.request', () => {
     server.queue({ status: 503, headers: { 'retry-after': '60' } });
     const controller = new AbortController();
 
-    const pending = connection.request('groups/x/0', { signal: controller.signal }).catch((caught: unknown) => caught);
+    const pending = connection
+      .request('groups/x/0', { signal: controller.signal })
+      .catch((caught: unknown) => caught);
     await until(() => log.lines.some((line) => line.level === 'warn'));
     controller.abort();
     const error = await pending;
@@ -363,7 +436,9 @@ describe('Connection.request', () => {
   it('sends nothing for an already-aborted signal', async () => {
     const { server, connection, exchanges } = await setUp();
 
-    const error = await connection.request('groups/x/0', { signal: AbortSignal.abort() }).catch((caught: unknown) => caught);
+    const error = await connection
+      .request('groups/x/0', { signal: AbortSignal.abort() })
+      .catch((caught: unknown) => caught);
 
     expect((error as Error).name).toBe('AbortError');
     expect(server.requests).toHaveLength(0);
@@ -372,19 +447,27 @@ describe('Connection.request', () => {
 
   it('gets a new token after one 401', async () => {
     const { server, connection, exchanges } = await setUp();
-    server.queue({ status: 401, body: { error_code: '401013', message: 'Oauth token is not valid' } });
+    server.queue({
+      status: 401,
+      body: { error_code: '401013', message: 'Oauth token is not valid' },
+    });
 
     const response = await connection.request('groups/x/0');
 
     expect(response.status).toBe(200);
     expect(server.requests).toHaveLength(2);
     expect(exchanges.count).toBe(2);
-    expect(server.requests[0]?.headers.authorization).not.toBe(server.requests[1]?.headers.authorization);
+    expect(server.requests[0]?.headers.authorization).not.toBe(
+      server.requests[1]?.headers.authorization,
+    );
   });
 
   it('raises RequestError after a second 401 without the token', async () => {
     const { server, connection, auth, log } = await setUp();
-    server.queue({ status: 401 }, { status: 401, body: { error_code: '401013', message: 'Oauth token is not valid' } });
+    server.queue(
+      { status: 401 },
+      { status: 401, body: { error_code: '401013', message: 'Oauth token is not valid' } },
+    );
 
     const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
 
@@ -393,8 +476,18 @@ describe('Connection.request', () => {
     expect((error as RequestError).errorCode).toBe('401013');
     expect(server.requests).toHaveLength(2);
     const { token } = await auth.getAccessToken();
-    const tokens = [token, ...server.requests.map((request) => request.headers.authorization?.slice('Bearer '.length) ?? '')];
-    const outputs = [inspect(error, { depth: 10 }), JSON.stringify(error), (error as Error).message, JSON.stringify(log.lines)];
+    const tokens = [
+      token,
+      ...server.requests.map(
+        (request) => request.headers.authorization?.slice('Bearer '.length) ?? '',
+      ),
+    ];
+    const outputs = [
+      inspect(error, { depth: 10 }),
+      JSON.stringify(error),
+      (error as Error).message,
+      JSON.stringify(log.lines),
+    ];
     for (const output of outputs) {
       for (const seen of tokens) {
         expect(output).not.toContain(seen);
@@ -402,34 +495,64 @@ describe('Connection.request', () => {
     }
   });
 
-  const failures: [string, { status: number; text?: string; body?: unknown }, new (...args: never[]) => Error, string][] = [
-    ['a 400', { status: 400, body: { error_code: 'error.request.malformed', message: 'bad' } }, RequestError, 'ERR_UMAPI_REQUEST'],
+  const failures: [
+    string,
+    { status: number; text?: string; body?: unknown },
+    new (...args: never[]) => Error,
+    string,
+  ][] = [
+    [
+      'a 400',
+      { status: 400, body: { error_code: 'error.request.malformed', message: 'bad' } },
+      RequestError,
+      'ERR_UMAPI_REQUEST',
+    ],
     ['a 403', { status: 403, text: '<html>Forbidden</html>' }, RequestError, 'ERR_UMAPI_REQUEST'],
-    ['a 500', { status: 500, body: { error_code: '500', message: 'boom' } }, ServerError, 'ERR_UMAPI_SERVER'],
-    ['a 200 that is not JSON', { status: 200, text: '<html>proxy login</html>' }, ResponseError, 'ERR_UMAPI_RESPONSE'],
+    [
+      'a 500',
+      { status: 500, body: { error_code: '500', message: 'boom' } },
+      ServerError,
+      'ERR_UMAPI_SERVER',
+    ],
+    [
+      'a 200 that is not JSON',
+      { status: 200, text: '<html>proxy login</html>' },
+      ResponseError,
+      'ERR_UMAPI_RESPONSE',
+    ],
     ['an empty 200', { status: 200, text: '' }, ResponseError, 'ERR_UMAPI_RESPONSE'],
-    ['a 200 with result error', { status: 200, body: { result: 'error', message: 'nope' } }, ResponseError, 'ERR_UMAPI_RESPONSE'],
+    [
+      'a 200 with result error',
+      { status: 200, body: { result: 'error', message: 'nope' } },
+      ResponseError,
+      'ERR_UMAPI_RESPONSE',
+    ],
     ['a redirect', { status: 302, text: '' }, ResponseError, 'ERR_UMAPI_RESPONSE'],
   ];
 
-  it.each(failures)('raises a typed error for %s without retrying', async (_name, answer, type, code) => {
-    const { server, connection } = await setUp();
-    server.queue(answer);
+  it.each(failures)(
+    'raises a typed error for %s without retrying',
+    async (_name, answer, type, code) => {
+      const { server, connection } = await setUp();
+      server.queue(answer);
 
-    const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
+      const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(type);
-    expect((error as { code: string }).code).toBe(code);
-    expect((error as { status: number }).status).toBe(answer.status);
-    expect((error as Error).message).toContain(`HTTP ${answer.status}`);
-    expect(server.requests).toHaveLength(1);
-  });
+      expect(error).toBeInstanceOf(type);
+      expect((error as { code: string }).code).toBe(code);
+      expect((error as { status: number }).status).toBe(answer.status);
+      expect((error as Error).message).toContain(`HTTP ${answer.status}`);
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   it('truncates a long error body', async () => {
     const { server, connection } = await setUp();
     server.queue({ status: 500, text: 'x'.repeat(50_000) });
 
-    const error = (await connection.request('groups/x/0').catch((caught: unknown) => caught)) as ServerError;
+    const error = (await connection
+      .request('groups/x/0')
+      .catch((caught: unknown) => caught)) as ServerError;
 
     expect(typeof error.body).toBe('string');
     expect((error.body as string).length).toBeLessThan(2_100);
@@ -439,7 +562,9 @@ describe('Connection.request', () => {
   it('resends a POST body byte for byte', async () => {
     const { server, connection } = await setUp();
     server.queue({ status: 503 }, { drop: true });
-    const json = [{ user: 'ünïcode@example.com', do: [{ addAdobeID: { email: 'ünïcode@example.com' } }] }];
+    const json = [
+      { user: 'ünïcode@example.com', do: [{ addAdobeID: { email: 'ünïcode@example.com' } }] },
+    ];
 
     await connection.request('action/o', { json });
 
@@ -455,8 +580,16 @@ describe('Connection.status', () => {
 
   it('reads the server status when remote', async () => {
     ({ server } = await setUp());
-    server.setDefault((request) => (request.url === '/status' ? { status: 200, body: { state: 'LIVE', version: '2.1.0' } } : { status: 404 }));
-    const connection = new Connection({ auth: (await createTestAuthenticator(ims)).auth, endpoint: server.endpoint, rateLimits: false });
+    server.setDefault((request) =>
+      request.url === '/status'
+        ? { status: 200, body: { state: 'LIVE', version: '2.1.0' } }
+        : { status: 404 },
+    );
+    const connection = new Connection({
+      auth: (await createTestAuthenticator(ims)).auth,
+      endpoint: server.endpoint,
+      rateLimits: false,
+    });
     onTestFinished(() => connection.close());
 
     const before = await connection.status();
@@ -464,7 +597,11 @@ describe('Connection.status', () => {
     const cached = await connection.status();
 
     expect(before.server.status).toBe('Never contacted');
-    expect(status.server).toMatchObject({ status: 'LIVE', version: '2.1.0', endpoint: server.endpoint });
+    expect(status.server).toMatchObject({
+      status: 'LIVE',
+      version: '2.1.0',
+      endpoint: server.endpoint,
+    });
     expect(cached.server.status).toBe('LIVE');
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
   });

@@ -2,12 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { type Authenticator, createTransport, debug, type Transport } from '@umapi/auth-core';
 import { RequestError } from './errors.js';
-import { type ConnectionLogger, type ConnectionOptions, CONNECTION_DEFAULTS, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
+import {
+  type ConnectionLogger,
+  type ConnectionOptions,
+  CONNECTION_DEFAULTS,
+  type ResolvedConnectionOptions,
+  resolveConnectionOptions,
+} from './options.js';
 import { listItems } from './paging.js';
-import { type PreparedRequest, prepareRequest, type RequestOptions, type UmapiResponse } from './request.js';
+import {
+  type PreparedRequest,
+  prepareRequest,
+  type RequestOptions,
+  type UmapiResponse,
+} from './request.js';
 import { type RetrySettings, sendWithRetries } from './retry.js';
 import { classifyRequest, getRateLimiter, type RateLimiter } from './rate-limit/index.js';
-import { type ActionExecutor, type ActionSender, createActionExecutor, type ExecuteResult, type UserAction, type UserActionJson } from './actions/index.js';
+import {
+  type ActionExecutor,
+  type ActionSender,
+  createActionExecutor,
+  type ExecuteResult,
+  type UserAction,
+  type UserActionJson,
+} from './actions/index.js';
 import { checkServerStatus, type ConnectionStatus, type ServerStatus } from './status.js';
 import { buildUserAgent } from './user-agent.js';
 
@@ -107,7 +125,11 @@ export class Connection {
     this.#userAgent = buildUserAgent(this.#options.userAgent);
     this.#serverStatus = { status: 'Never contacted', endpoint: this.endpoint };
 
-    this.#transport = createTransport({ sslVerify: this.#options.sslVerify, ca: this.#options.ca, fetch: this.#options.fetch });
+    this.#transport = createTransport({
+      sslVerify: this.#options.sslVerify,
+      ca: this.#options.ca,
+      fetch: this.#options.fetch,
+    });
     this.#limiter = getRateLimiter(this.#auth.clientId, this.#options.rateLimits);
     this.#retrySettings = {
       auth: this.#auth,
@@ -141,7 +163,10 @@ export class Connection {
    * @example
    * const { body } = await connection.request(`groups/${connection.orgId}/0`);
    */
-  async request<Body = unknown>(path: string, options: RequestOptions = {}): Promise<UmapiResponse<Body>> {
+  async request<Body = unknown>(
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<UmapiResponse<Body>> {
     options.signal?.throwIfAborted();
     const prepared = prepareRequest(this.endpoint, path, options);
     return (await this.#send(prepared, options.signal)) as UmapiResponse<Body>;
@@ -168,7 +193,8 @@ export class Connection {
     }
 
     const groupSegment = group === undefined ? '' : `/${encodeURIComponent(group)}`;
-    const pagePath = (page: number) => `users/${encodeURIComponent(this.orgId)}/${page}${groupSegment}`;
+    const pagePath = (page: number) =>
+      `users/${encodeURIComponent(this.orgId)}/${page}${groupSegment}`;
     return this.#listing<UmapiUser>('users', pagePath, searchParams, signal);
   }
 
@@ -216,8 +242,14 @@ export class Connection {
    * @returns Counts of queued, sent and completed actions, and each error mapped to the caller's action index.
    * @throws The errors of {@link Connection.request} when a batch cannot be sent.
    */
-  execute(actions: readonly (UserAction | UserActionJson)[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
-    return this.#executor.execute(actions, { immediate: options.immediate ?? true, signal: options.signal });
+  execute(
+    actions: readonly (UserAction | UserActionJson)[],
+    options: ExecuteOptions = {},
+  ): Promise<ExecuteResult> {
+    return this.#executor.execute(actions, {
+      immediate: options.immediate ?? true,
+      signal: options.signal,
+    });
   }
 
   /** Sends every queued action. */
@@ -241,13 +273,19 @@ export class Connection {
    * @param options - `remote: true` reads `<endpoint origin>/status` now; otherwise the last known server status is returned.
    * @returns Never throws for a server problem: an unreachable server or an unexpected response becomes the `server.status` text.
    */
-  async status(options: { remote?: boolean; signal?: AbortSignal } = {}): Promise<ConnectionStatus> {
+  async status(
+    options: { remote?: boolean; signal?: AbortSignal } = {},
+  ): Promise<ConnectionStatus> {
     if (options.remote === true) {
       this.#serverStatus = await checkServerStatus({
         url: `${new URL(this.endpoint).origin}/status`,
         endpoint: this.endpoint,
         fetch: this.#transport.fetch,
-        headers: new Headers({ Accept: 'application/json', 'User-Agent': this.#userAgent, 'X-Request-Id': this.#nextRequestId() }),
+        headers: new Headers({
+          Accept: 'application/json',
+          'User-Agent': this.#userAgent,
+          'X-Request-Id': this.#nextRequestId(),
+        }),
         timeoutMs: this.#options.timeout,
         signal: options.signal,
       });
@@ -280,14 +318,25 @@ export class Connection {
 
   /** Describes the connection without any secret. */
   toJSON(): Record<string, unknown> {
-    return { endpoint: this.endpoint, orgId: this.orgId, clientId: this.#auth.clientId, testMode: this.testMode, connectionId: this.connectionId };
+    return {
+      endpoint: this.endpoint,
+      orgId: this.orgId,
+      clientId: this.#auth.clientId,
+      testMode: this.testMode,
+      connectionId: this.connectionId,
+    };
   }
 
   [inspect.custom](): string {
     return `Connection ${inspect(this.toJSON())}`;
   }
 
-  #listing<Item>(listing: 'users' | 'groups', pagePath: (page: number) => string, searchParams: Record<string, string>, signal: AbortSignal | undefined): AsyncIterable<Item> {
+  #listing<Item>(
+    listing: 'users' | 'groups',
+    pagePath: (page: number) => string,
+    searchParams: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<Item> {
     const fetchPage = (page: number) => {
       this.#counters.multipleQueries += 1;
       return this.request(pagePath(page), { searchParams, signal });

@@ -16,11 +16,20 @@ afterAll(async () => {
   await ims.close();
 });
 
-async function setUp(umapiOptions: { users?: number; pageSize?: number } = {}, options: Partial<ConnectionOptions> = {}) {
+async function setUp(
+  umapiOptions: { users?: number; pageSize?: number } = {},
+  options: Partial<ConnectionOptions> = {},
+) {
   const { auth, credentials } = await createTestAuthenticator(ims);
   const umapi = await startFakeUmapi({ ims, orgId: credentials.orgId, ...umapiOptions });
   onTestFinished(() => umapi.close());
-  const connection = new Connection({ auth, endpoint: umapi.url, rateLimits: false, retryBaseDelayMs: 1, ...options });
+  const connection = new Connection({
+    auth,
+    endpoint: umapi.url,
+    rateLimits: false,
+    retryBaseDelayMs: 1,
+    ...options,
+  });
   onTestFinished(() => connection.close());
   return { umapi, connection };
 }
@@ -31,7 +40,12 @@ function actionRequests(umapi: FakeUmapi) {
 
 function createAction(index: number): UserAction {
   const email = `new${index}@example.com`;
-  return new UserAction({ email }).createFederatedID({ email, country: 'US', firstname: 'New', lastname: `User ${index}` });
+  return new UserAction({ email }).createFederatedID({
+    email,
+    country: 'US',
+    firstname: 'New',
+    lastname: `User ${index}`,
+  });
 }
 
 describe('Connection with the fake UMAPI', () => {
@@ -181,13 +195,18 @@ describe('Connection actions with the fake UMAPI', () => {
     connection.endSync();
     await connection.execute([createAction(2)]);
 
-    expect(actionRequests(umapi).map((request) => request.pragma)).toEqual(['umapi-sync-start', 'umapi-sync-end']);
+    expect(actionRequests(umapi).map((request) => request.pragma)).toEqual([
+      'umapi-sync-start',
+      'umapi-sync-end',
+    ]);
   });
 
   it('queues a partial batch until executeQueued', async () => {
     const { umapi, connection } = await setUp({ users: 0 });
 
-    const queued = await connection.execute([createAction(1), createAction(2)], { immediate: false });
+    const queued = await connection.execute([createAction(1), createAction(2)], {
+      immediate: false,
+    });
     const flushed = await connection.executeQueued();
 
     expect(queued).toMatchObject({ queued: 2, sent: 0 });

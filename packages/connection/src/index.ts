@@ -38,4 +38,9 @@ export {
   type UserActionOptions,
   type UserStepJson,
 } from './actions/index.js';
-export { type ClassStats, DEFAULT_BUDGETS, type EndpointClass, type RateLimitOptions } from './rate-limit/index.js';
+export {
+  type ClassStats,
+  DEFAULT_BUDGETS,
+  type EndpointClass,
+  type RateLimitOptions,
+} from './rate-limit/index.js';

@@ -117,13 +117,15 @@ const renamedOptions: Record<string, string> = {
   retry_max_attempts: "use 'maxRetries' (retries after the first attempt)",
   retries: "use 'maxRetries' (retries after the first attempt)",
   retry_first_delay: "use 'retryBaseDelayMs', in milliseconds",
-  retry_random_delay: "remove it: backoff jitter is built in",
+  retry_random_delay: 'remove it: backoff jitter is built in',
   user_agent: "use 'userAgent'",
   ssl_verify: "use 'sslVerify'",
   ims_host: "set 'authHost' on the authenticator (JWTAuth or OAuthS2S), not on the connection",
   ims_endpoint_jwt: "set 'authEndpoint' on the authenticator, not on the connection",
-  throttle_actions: 'remove it: UMAPI accepts at most 10 actions per request, and the connection batches that way',
-  throttle_commands: 'remove it: UMAPI accepts at most 10 commands per action, and the connection splits that way',
+  throttle_actions:
+    'remove it: UMAPI accepts at most 10 actions per request, and the connection batches that way',
+  throttle_commands:
+    'remove it: UMAPI accepts at most 10 commands per action, and the connection splits that way',
 };
 
 const credentialFields = new Set([
@@ -157,9 +159,17 @@ const rateLimitClasses = new Set(['users', 'groups', 'groupUsers', 'actions']);
  */
 export function resolveConnectionOptions(input: unknown): ResolvedConnectionOptions {
   if (typeof input !== 'object' || input === null) {
-    throw new ConfigurationError([{ field: 'options', message: `expected an options object, got ${describe(input)}. ${twoStepSetUp}` }], {
-      subject: 'Connection options',
-    });
+    throw new ConfigurationError(
+      [
+        {
+          field: 'options',
+          message: `expected an options object, got ${describe(input)}. ${twoStepSetUp}`,
+        },
+      ],
+      {
+        subject: 'Connection options',
+      },
+    );
   }
 
   const options = input as Record<string, unknown>;
@@ -177,8 +187,18 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
   checkType(options, 'logger', 'object', problems);
   checkNumber(options, 'timeout', { min: 1, max: MAX_TIMER_DELAY_MS, integer: false }, problems);
   checkNumber(options, 'maxRetries', { min: 0, max: 100, integer: true }, problems);
-  checkNumber(options, 'maxRetryWaitMs', { min: 0, max: Number.POSITIVE_INFINITY, integer: false }, problems);
-  checkNumber(options, 'retryBaseDelayMs', { min: 0, max: MAX_TIMER_DELAY_MS, integer: false }, problems);
+  checkNumber(
+    options,
+    'maxRetryWaitMs',
+    { min: 0, max: Number.POSITIVE_INFINITY, integer: false },
+    problems,
+  );
+  checkNumber(
+    options,
+    'retryBaseDelayMs',
+    { min: 0, max: MAX_TIMER_DELAY_MS, integer: false },
+    problems,
+  );
   checkUserAgent(options.userAgent, problems);
   checkCa(options.ca, problems);
   checkRateLimits(options.rateLimits, problems);
@@ -194,8 +214,10 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
     testMode: (options.testMode as boolean | undefined) ?? CONNECTION_DEFAULTS.testMode,
     timeout: (options.timeout as number | undefined) ?? CONNECTION_DEFAULTS.timeout,
     maxRetries: (options.maxRetries as number | undefined) ?? CONNECTION_DEFAULTS.maxRetries,
-    maxRetryWaitMs: (options.maxRetryWaitMs as number | undefined) ?? CONNECTION_DEFAULTS.maxRetryWaitMs,
-    retryBaseDelayMs: (options.retryBaseDelayMs as number | undefined) ?? CONNECTION_DEFAULTS.retryBaseDelayMs,
+    maxRetryWaitMs:
+      (options.maxRetryWaitMs as number | undefined) ?? CONNECTION_DEFAULTS.maxRetryWaitMs,
+    retryBaseDelayMs:
+      (options.retryBaseDelayMs as number | undefined) ?? CONNECTION_DEFAULTS.retryBaseDelayMs,
     rateLimits: options.rateLimits as RateLimitOptions | undefined,
     userAgent: options.userAgent as string | undefined,
     sslVerify: options.sslVerify as boolean | undefined,
@@ -215,9 +237,16 @@ function checkNames(options: Record<string, unknown>, problems: ConfigurationPro
     if (hint !== undefined) {
       problems.push({ field: name, message: `unknown option; ${hint}` });
     } else if (credentialFields.has(name)) {
-      problems.push({ field: name, message: 'credentials belong to the authenticator, not the connection; pass them to OAuthS2S or JWTAuth and give the connection its `auth`' });
+      problems.push({
+        field: name,
+        message:
+          'credentials belong to the authenticator, not the connection; pass them to OAuthS2S or JWTAuth and give the connection its `auth`',
+      });
     } else {
-      problems.push({ field: name, message: `unknown option; valid options are ${[...knownOptions].join(', ')}` });
+      problems.push({
+        field: name,
+        message: `unknown option; valid options are ${[...knownOptions].join(', ')}`,
+      });
     }
   }
 }
@@ -229,22 +258,36 @@ function checkAuth(options: Record<string, unknown>, problems: ConfigurationProb
   }
 
   // Never echo the value: a string here is often a client secret or an access token.
-  if (typeof auth === 'object' && auth !== null && typeof (auth as { getAccessToken?: unknown }).getAccessToken === 'function') {
+  if (
+    typeof auth === 'object' &&
+    auth !== null &&
+    typeof (auth as { getAccessToken?: unknown }).getAccessToken === 'function'
+  ) {
     problems.push({
       field: 'auth',
-      message: 'the object has getAccessToken() but does not meet the Authenticator contract: clientId must be a non-empty string, orgId a string if set, and invalidate a function if set',
+      message:
+        'the object has getAccessToken() but does not meet the Authenticator contract: clientId must be a non-empty string, orgId a string if set, and invalidate a function if set',
     });
     return;
   }
 
-  problems.push({ field: 'auth', message: `expected an authenticator, got ${describe(auth)}. ${twoStepSetUp}` });
+  problems.push({
+    field: 'auth',
+    message: `expected an authenticator, got ${describe(auth)}. ${twoStepSetUp}`,
+  });
 }
 
-function resolveOrgId(options: Record<string, unknown>, problems: ConfigurationProblem[]): string | undefined {
+function resolveOrgId(
+  options: Record<string, unknown>,
+  problems: ConfigurationProblem[],
+): string | undefined {
   const given = options.orgId;
   if (given !== undefined) {
     if (typeof given !== 'string' || given.trim() === '') {
-      problems.push({ field: 'orgId', message: `expected a non-empty string such as '12345@AdobeOrg', got ${describe(given)}` });
+      problems.push({
+        field: 'orgId',
+        message: `expected a non-empty string such as '12345@AdobeOrg', got ${describe(given)}`,
+      });
       return undefined;
     }
 
@@ -257,7 +300,11 @@ function resolveOrgId(options: Record<string, unknown>, problems: ConfigurationP
   }
 
   if (isAuthenticator(options.auth)) {
-    problems.push({ field: 'orgId', message: "missing; the authenticator has no orgId either. Pass orgId, such as '12345@AdobeOrg', from the Adobe Developer Console" });
+    problems.push({
+      field: 'orgId',
+      message:
+        "missing; the authenticator has no orgId either. Pass orgId, such as '12345@AdobeOrg', from the Adobe Developer Console",
+    });
   }
 
   return undefined;
@@ -277,24 +324,38 @@ function resolveEndpoint(value: unknown, problems: ConfigurationProblem[]): stri
   try {
     url = new URL(value);
   } catch {
-    problems.push({ field: 'endpoint', message: `'${value}' is not a valid URL; expected one such as ${CONNECTION_DEFAULTS.endpoint}` });
+    problems.push({
+      field: 'endpoint',
+      message: `'${value}' is not a valid URL; expected one such as ${CONNECTION_DEFAULTS.endpoint}`,
+    });
     return undefined;
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push({ field: 'endpoint', message: `expected an http: or https: URL, got ${url.protocol}` });
+    problems.push({
+      field: 'endpoint',
+      message: `expected an http: or https: URL, got ${url.protocol}`,
+    });
     return undefined;
   }
 
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    problems.push({ field: 'endpoint', message: 'must not contain a query string, a fragment or credentials' });
+    problems.push({
+      field: 'endpoint',
+      message: 'must not contain a query string, a fragment or credentials',
+    });
     return undefined;
   }
 
   return url.href.replace(/\/+$/, '');
 }
 
-function checkType(options: Record<string, unknown>, name: string, type: 'boolean' | 'function' | 'object', problems: ConfigurationProblem[]): void {
+function checkType(
+  options: Record<string, unknown>,
+  name: string,
+  type: 'boolean' | 'function' | 'object',
+  problems: ConfigurationProblem[],
+): void {
   const value = options[name];
   if (value === undefined) {
     return;
@@ -325,7 +386,10 @@ function checkNumber(
   if (!valid) {
     const kind = range.integer ? 'an integer' : 'a number';
     const upper = range.max === Number.POSITIVE_INFINITY ? 'Infinity' : String(range.max);
-    problems.push({ field: name, message: `expected ${kind} from ${range.min} to ${upper}, got ${describe(value)}` });
+    problems.push({
+      field: name,
+      message: `expected ${kind} from ${range.min} to ${upper}, got ${describe(value)}`,
+    });
   }
 }
 
@@ -335,7 +399,10 @@ function checkUserAgent(value: unknown, problems: ConfigurationProblem[]): void 
   }
 
   if (typeof value !== 'string' || /[\r\n]/.test(value)) {
-    problems.push({ field: 'userAgent', message: `expected a single-line string such as 'my-sync/1.2', got ${describe(value)}` });
+    problems.push({
+      field: 'userAgent',
+      message: `expected a single-line string such as 'my-sync/1.2', got ${describe(value)}`,
+    });
   }
 }
 
@@ -347,7 +414,10 @@ function checkCa(value: unknown, problems: ConfigurationProblem[]): void {
   const entries = Array.isArray(value) ? value : [value];
   const valid = entries.every((entry) => typeof entry === 'string' || Buffer.isBuffer(entry));
   if (!valid) {
-    problems.push({ field: 'ca', message: `expected PEM text, a Buffer or an array of them, got ${describe(value)}` });
+    problems.push({
+      field: 'ca',
+      message: `expected PEM text, a Buffer or an array of them, got ${describe(value)}`,
+    });
   }
 }
 
@@ -357,15 +427,28 @@ function checkRateLimits(value: unknown, problems: ConfigurationProblem[]): void
   }
 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push({ field: 'rateLimits', message: `expected false or an object such as { users: 25, actions: 10 }, got ${describe(value)}` });
+    problems.push({
+      field: 'rateLimits',
+      message: `expected false or an object such as { users: 25, actions: 10 }, got ${describe(value)}`,
+    });
     return;
   }
 
   for (const [key, limit] of Object.entries(value)) {
     if (!rateLimitClasses.has(key)) {
-      problems.push({ field: `rateLimits.${key}`, message: `unknown endpoint class; expected one of ${[...rateLimitClasses].join(', ')}` });
-    } else if (limit !== false && limit !== undefined && !(Number.isInteger(limit) && (limit as number) > 0)) {
-      problems.push({ field: `rateLimits.${key}`, message: `expected a positive whole number of requests per minute, or false, got ${describe(limit)}` });
+      problems.push({
+        field: `rateLimits.${key}`,
+        message: `unknown endpoint class; expected one of ${[...rateLimitClasses].join(', ')}`,
+      });
+    } else if (
+      limit !== false &&
+      limit !== undefined &&
+      !(Number.isInteger(limit) && (limit as number) > 0)
+    ) {
+      problems.push({
+        field: `rateLimits.${key}`,
+        message: `expected a positive whole number of requests per minute, or false, got ${describe(limit)}`,
+      });
     }
   }
 }

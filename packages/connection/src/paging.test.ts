@@ -2,7 +2,13 @@ import type { FakeIms } from '@umapi/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Connection } from './connection.js';
 import { ListingError, RequestError, ResponseError, UnavailableError } from './errors.js';
-import { createTestAuthenticator, type RecordedRequest, type ScriptedAnswer, startFakeIms, startScriptedServer } from './test-server.js';
+import {
+  createTestAuthenticator,
+  type RecordedRequest,
+  type ScriptedAnswer,
+  startFakeIms,
+  startScriptedServer,
+} from './test-server.js';
 
 let ims: FakeIms;
 
@@ -17,7 +23,11 @@ afterAll(async () => {
 const pagePattern = /^\/v2\/usermanagement\/(users|groups)\/[^/]+\/(\d+)(?:\/([^/?]+))?/;
 
 /** Serves `total` users in pages of `pageSize`, as UMAPI pages them, unless `override` answers a page. */
-function pagedUsers(total: number, pageSize: number, override: (page: number) => ScriptedAnswer | undefined = () => undefined) {
+function pagedUsers(
+  total: number,
+  pageSize: number,
+  override: (page: number) => ScriptedAnswer | undefined = () => undefined,
+) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   return (request: RecordedRequest): ScriptedAnswer => {
     const match = pagePattern.exec(request.url);
@@ -37,7 +47,11 @@ function pagedUsers(total: number, pageSize: number, override: (page: number) =>
     }
     return {
       status: 200,
-      headers: { 'x-page-count': String(pageCount), 'x-total-count': String(total), 'x-current-page': String(page) },
+      headers: {
+        'x-page-count': String(pageCount),
+        'x-total-count': String(total),
+        'x-current-page': String(page),
+      },
       body: { result: 'success', lastPage: page >= pageCount - 1, users },
     };
   };
@@ -47,7 +61,13 @@ async function setUp() {
   const server = await startScriptedServer(ims);
   onTestFinished(() => server.close());
   const { auth } = await createTestAuthenticator(ims);
-  const connection = new Connection({ auth, endpoint: server.endpoint, rateLimits: false, retryBaseDelayMs: 1, maxRetries: 2 });
+  const connection = new Connection({
+    auth,
+    endpoint: server.endpoint,
+    rateLimits: false,
+    retryBaseDelayMs: 1,
+    maxRetries: 2,
+  });
   onTestFinished(() => connection.close());
   return { server, connection };
 }
@@ -70,7 +90,9 @@ describe('Connection.users', () => {
     expect(users).toHaveLength(1_234);
     expect(users[0]?.email).toBe('user0@example.com');
     expect(users.at(-1)?.email).toBe('user1233@example.com');
-    expect(server.requests.map((request) => request.url.split('/').at(-1))).toEqual(Array.from({ length: 13 }, (_, page) => String(page)));
+    expect(server.requests.map((request) => request.url.split('/').at(-1))).toEqual(
+      Array.from({ length: 13 }, (_, page) => String(page)),
+    );
     expect((await connection.status()).local.multipleQueryCount).toBe(13);
   });
 
@@ -90,14 +112,21 @@ describe('Connection.users', () => {
     const { server, connection } = await setUp();
     server.setDefault(pagedUsers(3, 100));
 
-    await collect(connection.users({ domain: 'example.com', group: 'Design Team/EU', directOnly: false }));
+    await collect(
+      connection.users({ domain: 'example.com', group: 'Design Team/EU', directOnly: false }),
+    );
 
-    expect(server.requests[0]?.url).toBe(`/v2/usermanagement/users/${encodeURIComponent(connection.orgId)}/0/Design%20Team%2FEU?domain=example.com&directOnly=false`);
+    expect(server.requests[0]?.url).toBe(
+      `/v2/usermanagement/users/${encodeURIComponent(connection.orgId)}/0/Design%20Team%2FEU?domain=example.com&directOnly=false`,
+    );
   });
 
   it('yields nothing on a 404 for the first page', async () => {
     const { server, connection } = await setUp();
-    server.setDefault(() => ({ status: 404, body: { result: 'error', message: 'group not found' } }));
+    server.setDefault(() => ({
+      status: 404,
+      body: { result: 'error', message: 'group not found' },
+    }));
 
     const users = await collect(connection.users({ group: 'missing' }));
 
@@ -105,40 +134,67 @@ describe('Connection.users', () => {
   });
 
   const laterPageFailures: [string, ScriptedAnswer, (cause: unknown) => void][] = [
-    ['a 404', { status: 404, body: { error_code: '404', message: 'Not found' } }, (cause) => expect(cause).toBeInstanceOf(RequestError)],
-    ['result error', { status: 200, body: { result: 'error', lastPage: false, users: [] } }, (cause) => expect(cause).toBeInstanceOf(ResponseError)],
-    ['no users array', { status: 200, body: { result: 'success', lastPage: false } }, (cause) => expect(cause).toBeInstanceOf(ResponseError)],
-    ['no lastPage field', { status: 200, body: { result: 'success', users: [] } }, (cause) => expect(cause).toBeInstanceOf(ResponseError)],
-    ['retries exhausted', { status: 503 }, (cause) => expect(cause).toBeInstanceOf(UnavailableError)],
+    [
+      'a 404',
+      { status: 404, body: { error_code: '404', message: 'Not found' } },
+      (cause) => expect(cause).toBeInstanceOf(RequestError),
+    ],
+    [
+      'result error',
+      { status: 200, body: { result: 'error', lastPage: false, users: [] } },
+      (cause) => expect(cause).toBeInstanceOf(ResponseError),
+    ],
+    [
+      'no users array',
+      { status: 200, body: { result: 'success', lastPage: false } },
+      (cause) => expect(cause).toBeInstanceOf(ResponseError),
+    ],
+    [
+      'no lastPage field',
+      { status: 200, body: { result: 'success', users: [] } },
+      (cause) => expect(cause).toBeInstanceOf(ResponseError),
+    ],
+    [
+      'retries exhausted',
+      { status: 503 },
+      (cause) => expect(cause).toBeInstanceOf(UnavailableError),
+    ],
   ];
 
-  it.each(laterPageFailures)('raises ListingError naming the page for %s', async (_name, answer, checkCause) => {
-    const { server, connection } = await setUp();
-    server.setDefault(pagedUsers(1_000, 100, (page) => (page === 3 ? answer : undefined)));
-    const seen: string[] = [];
+  it.each(laterPageFailures)(
+    'raises ListingError naming the page for %s',
+    async (_name, answer, checkCause) => {
+      const { server, connection } = await setUp();
+      server.setDefault(pagedUsers(1_000, 100, (page) => (page === 3 ? answer : undefined)));
+      const seen: string[] = [];
 
-    const error = await (async () => {
-      for await (const user of connection.users()) {
-        seen.push(user.email);
-      }
-    })().catch((caught: unknown) => caught);
+      const error = await (async () => {
+        for await (const user of connection.users()) {
+          seen.push(user.email);
+        }
+      })().catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(ListingError);
-    const listingError = error as ListingError;
-    expect(listingError.code).toBe('ERR_UMAPI_LISTING');
-    expect(listingError.page).toBe(3);
-    expect(listingError.itemsRead).toBe(300);
-    expect(listingError.message).toContain('page 3');
-    expect(listingError.message).toContain('incomplete');
-    checkCause(listingError.cause);
-    expect(seen).toHaveLength(300);
-  });
+      expect(error).toBeInstanceOf(ListingError);
+      const listingError = error as ListingError;
+      expect(listingError.code).toBe('ERR_UMAPI_LISTING');
+      expect(listingError.page).toBe(3);
+      expect(listingError.itemsRead).toBe(300);
+      expect(listingError.message).toContain('page 3');
+      expect(listingError.message).toContain('incomplete');
+      checkCause(listingError.cause);
+      expect(seen).toHaveLength(300);
+    },
+  );
 
   it('raises ListingError when paging past X-Page-Count + 1', async () => {
     const { server, connection } = await setUp();
     server.setDefault((request) => {
       const page = Number(pagePattern.exec(request.url)?.[2]);
-      return { status: 200, headers: { 'x-page-count': '2' }, body: { result: 'success', lastPage: false, users: [{ email: `p${page}@example.com` }] } };
+      return {
+        status: 200,
+        headers: { 'x-page-count': '2' },
+        body: { result: 'success', lastPage: false, users: [{ email: `p${page}@example.com` }] },
+      };
     });
 
     const error = await collect(connection.users()).catch((caught: unknown) => caught);
@@ -172,38 +228,54 @@ describe('Connection.groups', () => {
     const { server, connection } = await setUp();
     server.setDefault((request) => {
       const page = Number(pagePattern.exec(request.url)?.[2]);
-      return { status: 200, body: { result: 'success', lastPage: page === 2, groups: [{ groupName: `g${page}` }] } };
+      return {
+        status: 200,
+        body: { result: 'success', lastPage: page === 2, groups: [{ groupName: `g${page}` }] },
+      };
     });
 
     const groups = await collect(connection.groups());
 
     expect(groups.map((group) => group.groupName)).toEqual(['g0', 'g1', 'g2']);
-    expect(server.requests[0]?.url).toBe(`/v2/usermanagement/groups/${encodeURIComponent(connection.orgId)}/0`);
+    expect(server.requests[0]?.url).toBe(
+      `/v2/usermanagement/groups/${encodeURIComponent(connection.orgId)}/0`,
+    );
   });
 });
 
 describe('Connection.user', () => {
   it('returns the user', async () => {
     const { server, connection } = await setUp();
-    server.setDefault(() => ({ status: 200, body: { result: 'success', user: { email: 'a@example.com', status: 'active' } } }));
+    server.setDefault(() => ({
+      status: 200,
+      body: { result: 'success', user: { email: 'a@example.com', status: 'active' } },
+    }));
 
     const user = await connection.user('a@example.com');
 
     expect(user).toEqual({ email: 'a@example.com', status: 'active' });
-    expect(server.requests[0]?.url).toBe(`/v2/usermanagement/organizations/${encodeURIComponent(connection.orgId)}/users/a%40example.com`);
+    expect(server.requests[0]?.url).toBe(
+      `/v2/usermanagement/organizations/${encodeURIComponent(connection.orgId)}/users/a%40example.com`,
+    );
     expect((await connection.status()).local.singleQueryCount).toBe(1);
   });
 
   it('returns null on a 404', async () => {
     const { server, connection } = await setUp();
-    server.setDefault(() => ({ status: 404, body: { result: 'error', message: 'User not found' } }));
+    server.setDefault(() => ({
+      status: 404,
+      body: { result: 'error', message: 'User not found' },
+    }));
 
     expect(await connection.user('nobody@example.com')).toBeNull();
   });
 
   it('raises other errors', async () => {
     const { server, connection } = await setUp();
-    server.setDefault(() => ({ status: 403, body: { error_code: '403003', message: 'Api Key is invalid' } }));
+    server.setDefault(() => ({
+      status: 403,
+      body: { error_code: '403003', message: 'Api Key is invalid' },
+    }));
 
     await expect(connection.user('a@example.com')).rejects.toBeInstanceOf(RequestError);
   });

@@ -48,7 +48,11 @@ export async function* listItems<Item>(spec: ListingSpec): AsyncGenerator<Item, 
   }
 }
 
-async function fetchListingPage(spec: ListingSpec, page: number, itemsRead: number): Promise<UmapiResponse | undefined> {
+async function fetchListingPage(
+  spec: ListingSpec,
+  page: number,
+  itemsRead: number,
+): Promise<UmapiResponse | undefined> {
   try {
     return await spec.fetchPage(page);
   } catch (error) {
@@ -64,22 +68,36 @@ async function fetchListingPage(spec: ListingSpec, page: number, itemsRead: numb
   }
 }
 
-function readPage<Item>(spec: ListingSpec, page: number, itemsRead: number, response: UmapiResponse): { items: Item[]; lastPage: boolean } {
+function readPage<Item>(
+  spec: ListingSpec,
+  page: number,
+  itemsRead: number,
+  response: UmapiResponse,
+): { items: Item[]; lastPage: boolean } {
   const body = response.body as Record<string, unknown> | null;
   const problem = describePageProblem(spec.listing, body);
   if (problem !== undefined) {
-    const cause = new ResponseError(`UMAPI responded to page ${page} of the ${spec.listing} listing with ${problem}`, {
-      status: response.status,
-      method: 'GET',
-      path: spec.pagePath(page),
-    });
+    const cause = new ResponseError(
+      `UMAPI responded to page ${page} of the ${spec.listing} listing with ${problem}`,
+      {
+        status: response.status,
+        method: 'GET',
+        path: spec.pagePath(page),
+      },
+    );
     throw listingError(spec, page, itemsRead, cause);
   }
 
-  return { items: (body as Record<string, Item[]>)[spec.listing] as Item[], lastPage: (body as { lastPage: boolean }).lastPage };
+  return {
+    items: (body as Record<string, Item[]>)[spec.listing] as Item[],
+    lastPage: (body as { lastPage: boolean }).lastPage,
+  };
 }
 
-function describePageProblem(listing: string, body: Record<string, unknown> | null): string | undefined {
+function describePageProblem(
+  listing: string,
+  body: Record<string, unknown> | null,
+): string | undefined {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return 'a body that is not a JSON object';
   }
@@ -99,7 +117,12 @@ function describePageProblem(listing: string, body: Record<string, unknown> | nu
   return undefined;
 }
 
-function checkPageCount(spec: ListingSpec, page: number, itemsRead: number, headers: Headers): void {
+function checkPageCount(
+  spec: ListingSpec,
+  page: number,
+  itemsRead: number,
+  headers: Headers,
+): void {
   const header = headers.get('x-page-count');
   const pageCount = header === null ? Number.NaN : Number(header);
   if (!Number.isInteger(pageCount) || pageCount < 0) {
@@ -116,13 +139,21 @@ function checkPageCount(spec: ListingSpec, page: number, itemsRead: number, head
   }
 }
 
-function listingError(spec: ListingSpec, page: number, itemsRead: number, cause: unknown): ListingError {
+function listingError(
+  spec: ListingSpec,
+  page: number,
+  itemsRead: number,
+  cause: unknown,
+): ListingError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   const code = isUmapiError(cause) ? ` [${cause.code}]` : '';
-  return new ListingError(`Listing ${spec.listing} failed on page ${page} after ${itemsRead} ${spec.listing} were read; the listing is incomplete: ${reason}${code}`, {
-    listing: spec.listing,
-    page,
-    itemsRead,
-    cause,
-  });
+  return new ListingError(
+    `Listing ${spec.listing} failed on page ${page} after ${itemsRead} ${spec.listing} were read; the listing is incomplete: ${reason}${code}`,
+    {
+      listing: spec.listing,
+      page,
+      itemsRead,
+      cause,
+    },
+  );
 }

@@ -60,9 +60,16 @@ export interface AttemptSettings {
  *
  * @throws TypeError when the path is absolute or the body cannot be serialized.
  */
-export function prepareRequest(endpoint: string, path: string, options: RequestOptions, acceptErrorResult = false): PreparedRequest {
+export function prepareRequest(
+  endpoint: string,
+  path: string,
+  options: RequestOptions,
+  acceptErrorResult = false,
+): PreparedRequest {
   if (typeof path !== 'string' || /^[a-z][a-z0-9+.-]*:/i.test(path)) {
-    throw new TypeError('request path must be relative to the endpoint, such as `users/12345@AdobeOrg/0`');
+    throw new TypeError(
+      'request path must be relative to the endpoint, such as `users/12345@AdobeOrg/0`',
+    );
   }
 
   const relativePath = path.replace(/^\/+/, '');
@@ -70,7 +77,10 @@ export function prepareRequest(endpoint: string, path: string, options: RequestO
   const searchParams = new URLSearchParams(
     options.searchParams instanceof URLSearchParams
       ? options.searchParams
-      : Object.entries(options.searchParams ?? {}).map(([key, value]): [string, string] => [key, String(value)]),
+      : Object.entries(options.searchParams ?? {}).map(([key, value]): [string, string] => [
+          key,
+          String(value),
+        ]),
   );
   for (const [key, value] of searchParams) {
     url.searchParams.append(key, value);
@@ -98,13 +108,25 @@ export function prepareRequest(endpoint: string, path: string, options: RequestO
  *
  * @throws The caller signal's reason when it aborts.
  */
-export async function sendAttempt(request: PreparedRequest, headers: Headers, settings: AttemptSettings): Promise<AttemptOutcome> {
+export async function sendAttempt(
+  request: PreparedRequest,
+  headers: Headers,
+  settings: AttemptSettings,
+): Promise<AttemptOutcome> {
   const host = new URL(request.url).host;
   const deadline = new AbortController();
   const timer = setTimeout(() => {
-    deadline.abort(new TimeoutError(`UMAPI did not respond to ${request.method} ${request.path} within ${settings.timeoutMs} ms`, { timeoutMs: settings.timeoutMs, host }));
+    deadline.abort(
+      new TimeoutError(
+        `UMAPI did not respond to ${request.method} ${request.path} within ${settings.timeoutMs} ms`,
+        { timeoutMs: settings.timeoutMs, host },
+      ),
+    );
   }, settings.timeoutMs);
-  const signal = settings.signal === undefined ? deadline.signal : AbortSignal.any([settings.signal, deadline.signal]);
+  const signal =
+    settings.signal === undefined
+      ? deadline.signal
+      : AbortSignal.any([settings.signal, deadline.signal]);
 
   try {
     const response = await ky(request.url, {
@@ -152,7 +174,9 @@ function isRetryableFailure(error: unknown): boolean {
 }
 
 /** Parses a body as JSON, or returns a text excerpt when it is not JSON. */
-export function parseBody(text: string): { json: true; value: unknown } | { json: false; value: string } {
+export function parseBody(
+  text: string,
+): { json: true; value: unknown } | { json: false; value: string } {
   try {
     return { json: true, value: JSON.parse(text) as unknown };
   } catch {
@@ -162,7 +186,9 @@ export function parseBody(text: string): { json: true; value: unknown } | { json
 
 /** Shortens a body to at most {@link MAX_BODY_EXCERPT} characters. */
 export function excerpt(text: string): string {
-  return text.length > MAX_BODY_EXCERPT ? `${text.slice(0, MAX_BODY_EXCERPT)}... (${text.length} characters)` : text;
+  return text.length > MAX_BODY_EXCERPT
+    ? `${text.slice(0, MAX_BODY_EXCERPT)}... (${text.length} characters)`
+    : text;
 }
 
 /**
@@ -170,28 +196,64 @@ export function excerpt(text: string): string {
  *
  * @throws ResponseError when the body is not JSON or its `result` reports an error.
  */
-export function readSuccess(request: PreparedRequest, outcome: { status: number; headers: Headers; text: string }, requestId: string): UmapiResponse {
+export function readSuccess(
+  request: PreparedRequest,
+  outcome: { status: number; headers: Headers; text: string },
+  requestId: string,
+): UmapiResponse {
   const parsed = parseBody(outcome.text);
-  const details = { status: outcome.status, method: request.method, path: request.path, requestId, body: bodyForError(outcome.text, parsed) };
+  const details = {
+    status: outcome.status,
+    method: request.method,
+    path: request.path,
+    requestId,
+    body: bodyForError(outcome.text, parsed),
+  };
 
   if (!parsed.json || outcome.text.trim() === '') {
     const type = outcome.headers.get('content-type') ?? 'no content type';
-    throw new ResponseError(`UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`, details);
+    throw new ResponseError(
+      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`,
+      details,
+    );
   }
 
   const result = readResult(parsed.value);
-  if (result !== undefined && result !== 'success' && result !== 'partial' && !request.acceptErrorResult) {
-    throw new ResponseError(`UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`, details);
+  if (
+    result !== undefined &&
+    result !== 'success' &&
+    result !== 'partial' &&
+    !request.acceptErrorResult
+  ) {
+    throw new ResponseError(
+      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`,
+      details,
+    );
   }
 
   return { status: outcome.status, headers: outcome.headers, body: parsed.value };
 }
 
 /** Builds the error for a non-2xx response that is not retried. */
-export function errorForStatus(request: PreparedRequest, outcome: { status: number; headers: Headers; text: string }, requestId: string, note = ''): RequestError | ServerError | ResponseError {
+export function errorForStatus(
+  request: PreparedRequest,
+  outcome: { status: number; headers: Headers; text: string },
+  requestId: string,
+  note = '',
+): RequestError | ServerError | ResponseError {
   const parsed = parseBody(outcome.text);
-  const details = { status: outcome.status, method: request.method, path: request.path, requestId, body: bodyForError(outcome.text, parsed) };
-  const summary = parsed.json ? describeServerError(parsed.value) : outcome.text.trim() === '' ? '' : `: ${shortExcerpt(parsed.value)}`;
+  const details = {
+    status: outcome.status,
+    method: request.method,
+    path: request.path,
+    requestId,
+    body: bodyForError(outcome.text, parsed),
+  };
+  const summary = parsed.json
+    ? describeServerError(parsed.value)
+    : outcome.text.trim() === ''
+      ? ''
+      : `: ${shortExcerpt(parsed.value)}`;
   const message = `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status}${summary}${note}`;
 
   if (outcome.status >= 500) {
@@ -204,7 +266,10 @@ export function errorForStatus(request: PreparedRequest, outcome: { status: numb
 
   const location = outcome.headers.get('location');
   const target = location === null ? '' : ` to ${safeOrigin(location)}`;
-  return new ResponseError(`UMAPI responded to ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`, details);
+  return new ResponseError(
+    `UMAPI responded to ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`,
+    details,
+  );
 }
 
 // A large body (a whole listing page) is kept as a text excerpt, so an error stays small.

@@ -1,7 +1,14 @@
 import { type Authenticator, computeBackoff, parseRetryAfter, sleep } from '@umapi/auth-core';
 import { UnavailableError } from './errors.js';
 import type { ConnectionLogger } from './options.js';
-import { type AttemptOutcome, errorForStatus, type PreparedRequest, readSuccess, sendAttempt, type UmapiResponse } from './request.js';
+import {
+  type AttemptOutcome,
+  errorForStatus,
+  type PreparedRequest,
+  readSuccess,
+  sendAttempt,
+  type UmapiResponse,
+} from './request.js';
 import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
 
 /** Statuses that mean "try again later": throttled, bad gateway, unavailable, gateway timeout. */
@@ -47,7 +54,12 @@ interface RetryableFailure {
  * @throws RequestError, ServerError or ResponseError for a response that retrying cannot fix.
  * @throws The signal's reason when the caller aborts.
  */
-export async function sendWithRetries(request: PreparedRequest, endpointClass: EndpointClass | undefined, settings: RetrySettings, signal?: AbortSignal): Promise<UmapiResponse> {
+export async function sendWithRetries(
+  request: PreparedRequest,
+  endpointClass: EndpointClass | undefined,
+  settings: RetrySettings,
+  signal?: AbortSignal,
+): Promise<UmapiResponse> {
   const startedAt = Date.now();
   let attempts = 0;
   let retries = 0;
@@ -61,7 +73,14 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
       // a pause longer than maxRetryWaitMs fails now instead of sleeping through it.
       const pauseMs = settings.limiter.pauseRemainingMs?.(endpointClass) ?? 0;
       if (pauseMs > settings.maxRetryWaitMs) {
-        throw classPaused(request, endpointClass, pauseMs, attempts, Date.now() - startedAt, settings.maxRetryWaitMs);
+        throw classPaused(
+          request,
+          endpointClass,
+          pauseMs,
+          attempts,
+          Date.now() - startedAt,
+          settings.maxRetryWaitMs,
+        );
       }
 
       await settings.limiter.acquire(endpointClass, signal);
@@ -74,7 +93,11 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
 
     attempts += 1;
     settings.counters.requests += 1;
-    const outcome = await sendAttempt(request, headers, { fetch: settings.fetch, timeoutMs: settings.timeoutMs, signal });
+    const outcome = await sendAttempt(request, headers, {
+      fetch: settings.fetch,
+      timeoutMs: settings.timeoutMs,
+      signal,
+    });
 
     const failure = classifyOutcome(request, outcome, requestId, tokenRefreshed);
     if (failure.kind === 'success') {
@@ -86,7 +109,11 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
 
     if (failure.kind === 'unauthorized') {
       // The token may have been revoked or expired early: drop it and try once with a new one.
-      settings.logger.warn('UMAPI rejected the access token; retrying once with a new one', { method: request.method, path: request.path, requestId });
+      settings.logger.warn('UMAPI rejected the access token; retrying once with a new one', {
+        method: request.method,
+        path: request.path,
+        requestId,
+      });
       settings.auth.invalidate?.();
       tokenRefreshed = true;
       forceRefresh = true;
@@ -99,7 +126,10 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
 
     const last = failure.last;
     if (last.status === 429 && endpointClass !== undefined) {
-      settings.limiter.onThrottled(endpointClass, last.retryAfterMs ?? backoffDelay(retries + 1, settings));
+      settings.limiter.onThrottled(
+        endpointClass,
+        last.retryAfterMs ?? backoffDelay(retries + 1, settings),
+      );
     }
 
     if (last.retryAfterMs !== undefined && last.retryAfterMs > settings.maxRetryWaitMs) {
@@ -113,13 +143,16 @@ export async function sendWithRetries(request: PreparedRequest, endpointClass: E
     retries += 1;
     settings.counters.retries += 1;
     const delayMs = last.retryAfterMs ?? backoffDelay(retries, settings);
-    settings.logger.warn(`Retrying ${request.method} ${request.path} in ${delayMs} ms after ${describeFailure(last)}`, {
-      attempt: attempts,
-      maxAttempts: settings.maxRetries + 1,
-      delayMs,
-      status: last.status,
-      requestId,
-    });
+    settings.logger.warn(
+      `Retrying ${request.method} ${request.path} in ${delayMs} ms after ${describeFailure(last)}`,
+      {
+        attempt: attempts,
+        maxAttempts: settings.maxRetries + 1,
+        delayMs,
+        status: last.status,
+        requestId,
+      },
+    );
     await sleep(delayMs, signal);
   }
 }
@@ -130,9 +163,16 @@ type Classified =
   | { kind: 'fatal'; error: unknown }
   | { kind: 'retryable'; last: RetryableFailure };
 
-function classifyOutcome(request: PreparedRequest, outcome: AttemptOutcome, requestId: string, tokenRefreshed: boolean): Classified {
+function classifyOutcome(
+  request: PreparedRequest,
+  outcome: AttemptOutcome,
+  requestId: string,
+  tokenRefreshed: boolean,
+): Classified {
   if (outcome.kind === 'failure') {
-    return outcome.retryable ? { kind: 'retryable', last: { error: outcome.error, requestId } } : { kind: 'fatal', error: outcome.error };
+    return outcome.retryable
+      ? { kind: 'retryable', last: { error: outcome.error, requestId } }
+      : { kind: 'fatal', error: outcome.error };
   }
 
   if (outcome.status >= 200 && outcome.status < 300) {
@@ -147,11 +187,19 @@ function classifyOutcome(request: PreparedRequest, outcome: AttemptOutcome, requ
     const retryAfterMs = parseRetryAfter(outcome.headers.get('retry-after'));
     return {
       kind: 'retryable',
-      last: { status: outcome.status, retryAfterMs, error: errorForStatus(request, outcome, requestId), requestId },
+      last: {
+        status: outcome.status,
+        retryAfterMs,
+        error: errorForStatus(request, outcome, requestId),
+        requestId,
+      },
     };
   }
 
-  const note = outcome.status === 401 ? '; a new access token was rejected too, so check that the credentials belong to this org and have the User Management API' : '';
+  const note =
+    outcome.status === 401
+      ? '; a new access token was rejected too, so check that the credentials belong to this org and have the User Management API'
+      : '';
   return { kind: 'fatal', error: errorForStatus(request, outcome, requestId, note) };
 }
 
@@ -168,26 +216,69 @@ function describeFailure(failure: RetryableFailure): string {
   return failure.error instanceof Error ? failure.error.message : 'a network failure';
 }
 
-function waitTooLong(request: PreparedRequest, last: RetryableFailure, attempts: number, elapsedMs: number, maxRetryWaitMs: number): UnavailableError {
+function waitTooLong(
+  request: PreparedRequest,
+  last: RetryableFailure,
+  attempts: number,
+  elapsedMs: number,
+  maxRetryWaitMs: number,
+): UnavailableError {
   const retryAfterMs = last.retryAfterMs ?? 0;
   const retryAt = new Date(Date.now() + retryAfterMs).toISOString();
   return new UnavailableError(
     `UMAPI responded to ${request.method} ${request.path} with HTTP ${last.status} and asked to wait ${retryAfterMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
-    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs, requestId: last.requestId, cause: last.error },
+    {
+      method: request.method,
+      path: request.path,
+      attempts,
+      elapsedMs,
+      lastStatus: last.status,
+      retryAfterMs,
+      requestId: last.requestId,
+      cause: last.error,
+    },
   );
 }
 
-function outOfRetries(request: PreparedRequest, last: RetryableFailure, attempts: number, elapsedMs: number): UnavailableError {
+function outOfRetries(
+  request: PreparedRequest,
+  last: RetryableFailure,
+  attempts: number,
+  elapsedMs: number,
+): UnavailableError {
   return new UnavailableError(
     `UMAPI is unavailable: ${request.method} ${request.path} failed ${attempts} times in ${elapsedMs} ms; the last attempt got ${describeFailure(last)}`,
-    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: last.status, retryAfterMs: last.retryAfterMs, requestId: last.requestId, cause: last.error },
+    {
+      method: request.method,
+      path: request.path,
+      attempts,
+      elapsedMs,
+      lastStatus: last.status,
+      retryAfterMs: last.retryAfterMs,
+      requestId: last.requestId,
+      cause: last.error,
+    },
   );
 }
 
-function classPaused(request: PreparedRequest, endpointClass: EndpointClass, pauseMs: number, attempts: number, elapsedMs: number, maxRetryWaitMs: number): UnavailableError {
+function classPaused(
+  request: PreparedRequest,
+  endpointClass: EndpointClass,
+  pauseMs: number,
+  attempts: number,
+  elapsedMs: number,
+  maxRetryWaitMs: number,
+): UnavailableError {
   const retryAt = new Date(Date.now() + pauseMs).toISOString();
   return new UnavailableError(
     `UMAPI throttled this client ID, so ${endpointClass} requests such as ${request.method} ${request.path} are paused for ${pauseMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
-    { method: request.method, path: request.path, attempts, elapsedMs, lastStatus: attempts === 0 ? undefined : 429, retryAfterMs: pauseMs },
+    {
+      method: request.method,
+      path: request.path,
+      attempts,
+      elapsedMs,
+      lastStatus: attempts === 0 ? undefined : 429,
+      retryAfterMs: pauseMs,
+    },
   );
 }

@@ -59,7 +59,8 @@ export interface StatusCheck {
  */
 export async function checkServerStatus(check: StatusCheck): Promise<ServerStatus> {
   const timeoutSignal = AbortSignal.timeout(check.timeoutMs);
-  const signal = check.signal === undefined ? timeoutSignal : AbortSignal.any([check.signal, timeoutSignal]);
+  const signal =
+    check.signal === undefined ? timeoutSignal : AbortSignal.any([check.signal, timeoutSignal]);
   const at = new Date().toUTCString();
 
   let response: Response;
@@ -72,21 +73,34 @@ export async function checkServerStatus(check: StatusCheck): Promise<ServerStatu
       throw check.signal.reason;
     }
 
-    return { status: `Unreachable at ${at}`, endpoint: check.endpoint, error: describeError(error) };
+    return {
+      status: `Unreachable at ${at}`,
+      endpoint: check.endpoint,
+      error: describeError(error),
+    };
   }
 
   if (response.status !== 200) {
-    return { status: `Unexpected HTTP status ${response.status} at ${at}`, endpoint: check.endpoint };
+    return {
+      status: `Unexpected HTTP status ${response.status} at ${at}`,
+      endpoint: check.endpoint,
+    };
   }
 
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    return { status: `Unexpected response at ${at}: the body is not JSON`, endpoint: check.endpoint };
+    return {
+      status: `Unexpected response at ${at}: the body is not JSON`,
+      endpoint: check.endpoint,
+    };
   }
 
-  const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : { value: body };
+  const fields =
+    typeof body === 'object' && body !== null && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : { value: body };
   return { ...fields, status: readStatusText(fields), endpoint: check.endpoint };
 }
 

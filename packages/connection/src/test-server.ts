@@ -1,4 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAuthenticator } from '@umapi/auth-core';
 import { type FakeIms, startFakeIms } from '@umapi/testing';
@@ -65,7 +70,10 @@ export async function startScriptedServer(ims?: FakeIms): Promise<ScriptedServer
         }
 
         const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
-        response.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+        response.writeHead(answer.status ?? 200, {
+          'content-type': 'application/json',
+          ...answer.headers,
+        });
         response.end(text);
       };
 
@@ -103,7 +111,10 @@ export async function startScriptedServer(ims?: FakeIms): Promise<ScriptedServer
   };
 }
 
-function checkToken(ims: FakeIms | undefined, request: RecordedRequest): ScriptedAnswer | undefined {
+function checkToken(
+  ims: FakeIms | undefined,
+  request: RecordedRequest,
+): ScriptedAnswer | undefined {
   if (ims === undefined || request.url === '/status') {
     return undefined;
   }

@@ -46,7 +46,7 @@ describe('debug output', () => {
 
     const output = lines.join('\n');
     expect(output).toContain(`${ims.url}/ims/token/v3, attempt 1`);
-    expect(output).toContain('answered HTTP 503 on attempt 1');
+    expect(output).toContain('returned HTTP 503 on attempt 1');
     expect(output).toMatch(/retrying in \d+ ms/);
     expect(output).toContain('attempt 2');
     expect(output).toContain('token refresh 1 for client client-id succeeded');

@@ -12,7 +12,7 @@ let testSink: ((line: string) => void) | undefined;
  * token, and URLs only through {@link redactUrl}.
  *
  * @example
- * debug('token request to %s answered %d', redactUrl(url), status);
+ * debug('token request to %s returned HTTP %d', redactUrl(url), status);
  */
 export function debug(message: string, ...values: unknown[]): void {
   if (testSink !== undefined) {

@@ -61,7 +61,7 @@ export class ConfigurationError extends UmapiError {
   }
 }
 
-/** Details of an error answer from Adobe IMS. */
+/** Details of an error response from Adobe IMS. */
 export interface ImsErrorDetails {
   /** HTTP status of the answer. */
   status: number;
@@ -80,7 +80,7 @@ export interface ImsErrorDetails {
   cause?: unknown;
 }
 
-/** Thrown when Adobe IMS answers a token request with an error or an unusable body. */
+/** Thrown when Adobe IMS responds to a token request with an error or an unusable body. */
 export class ImsError extends UmapiError {
   readonly status: number;
   readonly description: string | undefined;

@@ -222,7 +222,7 @@ describe('requestImsToken retries', () => {
 
   it('times out a slow server on each attempt', async () => {
     const ims = await server(() => {
-      // Never answers; the client's per-attempt timeout must end the wait.
+      // Never responds, so the client's per-attempt timeout must end the wait.
     });
 
     const error = await rejection(
@@ -296,7 +296,7 @@ describe('requestImsToken retries', () => {
   });
 });
 
-describe('requestImsToken answers', () => {
+describe('requestImsToken responses', () => {
   it.each([
     ['no access_token', { expires_in: 3600 }, /no access_token/],
     ['empty access_token', { access_token: '', expires_in: 3600 }, /no access_token/],
@@ -349,7 +349,7 @@ describe('requestImsToken answers', () => {
     expect(error.message.length).toBeLessThan(500);
   });
 
-  it('reports malformed JSON in an error answer', async () => {
+  it('reports malformed JSON in an error response', async () => {
     const ims = await server((_request, response) => {
       response.writeHead(400, { 'content-type': 'application/json' }).end('{"error": ');
     });

@@ -9,10 +9,10 @@ import {
   TimeoutError,
 } from './errors.js';
 import {
-  answerContext,
-  errorFromAnswer,
-  type ImsAnswer,
-  parseTokenAnswer,
+  responseContext,
+  errorFromResponse,
+  type ImsResponseText,
+  parseTokenResponse,
 } from './ims-response.js';
 import { type BackoffOptions, computeBackoff, parseRetryAfter, sleep } from './retry.js';
 import type { Transport } from './transport.js';
@@ -35,7 +35,7 @@ export interface ImsTokenRequest {
   maxRetries?: number;
   /**
    * Longest `Retry-After` wait honoured, in milliseconds. Default 60 seconds.
-   * A longer one fails at once with the `ImsError`, whose `retryAfterMs` says how long.
+   * A longer one fails at once with the `ImsError`, whose `retryAfterMs` contains the requested wait.
    */
   maxRetryWaitMs?: number;
   /** Backoff between retries when the server sent no `Retry-After`. Default 500 ms base, 30 s cap. */
@@ -43,7 +43,7 @@ export interface ImsTokenRequest {
   signal?: AbortSignal;
 }
 
-/** A successful IMS answer. */
+/** A successful IMS token response. */
 export interface ImsTokenResponse extends AccessToken {
   tokenType: string;
   /** The server's `Date` header as epoch milliseconds, if sent. */
@@ -61,23 +61,23 @@ export const IMS_REQUEST_DEFAULTS = {
 const secretFieldPattern = /secret|token|assertion|password|key|code/i;
 
 /**
- * POSTs a token request to IMS with retries and parses the answer.
+ * POSTs a token request to IMS with retries and parses the response.
  *
  * The form is sent `application/x-www-form-urlencoded` with
  * `Cache-Control: no-cache`. Each attempt has its own timeout. Network
  * errors, timeouts, 429 and 5xx are retried with exponential backoff and
  * jitter, or after the `Retry-After` the server sent. Certificate errors,
- * proxy rejections, other 4xx answers and aborts are not retried. Redirects
+ * proxy rejections, other 4xx responses and aborts are not retried. Redirects
  * are not followed, because they would resend the credentials elsewhere.
  *
  * `expiresAt` counts from the start of the successful attempt, so network
  * time makes it early rather than late.
  *
  * @returns The access token, its type and expiry as epoch milliseconds.
- * @throws ImsError when IMS answers with an error or with a body that is not a
+ * @throws ImsError when IMS responds with an error or with a body that is not a
  *   token (code `unexpected_response`).
  * @throws TimeoutError, NetworkError, CertificateError or ProxyError when no
- *   answer arrived after the last attempt.
+ *   response arrived after the last attempt.
  * @throws The signal's reason when `signal` aborts.
  * @throws ConfigurationError when the request itself is invalid.
  *
@@ -101,8 +101,8 @@ export async function requestImsToken(request: ImsTokenRequest): Promise<ImsToke
     const startedAt = Date.now();
     const outcome = await attemptOnce(settings, attempt, signal);
 
-    if (outcome.kind === 'answer') {
-      return tokenFromAnswer(outcome.answer, settings, startedAt);
+    if (outcome.kind === 'response') {
+      return tokenFromResponse(outcome.answer, settings, startedAt);
     }
 
     const retriesLeft = settings.maxRetries - (attempt - 1);
@@ -154,7 +154,7 @@ interface RequestSettings {
 }
 
 type AttemptOutcome =
-  | { kind: 'answer'; answer: ImsAnswer }
+  | { kind: 'response'; answer: ImsResponseText }
   | {
       kind: 'failure';
       error: Error;
@@ -163,7 +163,7 @@ type AttemptOutcome =
       summary: string;
     };
 
-/** Sends one attempt and reads the whole answer, within the attempt's timeout. */
+/** Sends one attempt and reads the whole response, within the attempt's timeout. */
 async function attemptOnce(
   settings: RequestSettings,
   attempt: number,
@@ -192,7 +192,7 @@ async function attemptOnce(
       signal: controller.signal,
     });
     const text = await response.text();
-    const answer: ImsAnswer = {
+    const answer: ImsResponseText = {
       status: response.status,
       headers: response.headers,
       text,
@@ -200,13 +200,13 @@ async function attemptOnce(
       secrets: settings.secrets,
     };
     debug(
-      'IMS token request to %s answered HTTP %d on attempt %d',
+      'IMS token request to %s returned HTTP %d on attempt %d',
       settings.endpoint,
       response.status,
       attempt,
     );
 
-    return classifyAnswer(answer, settings);
+    return classifyResponse(answer, settings);
   } catch (error) {
     if (signal?.aborted) {
       throw signal.reason;
@@ -229,13 +229,13 @@ async function attemptOnce(
   }
 }
 
-function classifyAnswer(answer: ImsAnswer, settings: RequestSettings): AttemptOutcome {
+function classifyResponse(answer: ImsResponseText, settings: RequestSettings): AttemptOutcome {
   if (answer.status >= 200 && answer.status < 300) {
-    return { kind: 'answer', answer };
+    return { kind: 'response', answer };
   }
 
   if (answer.status >= 300 && answer.status < 400) {
-    const context = answerContext(answer);
+    const context = responseContext(answer);
     const location = answer.headers.get('location');
     const target =
       location === null ? 'another location' : redactUrl(new URL(location, settings.url));
@@ -255,7 +255,7 @@ function classifyAnswer(answer: ImsAnswer, settings: RequestSettings): AttemptOu
 
   const retryable = answer.status === 429 || answer.status >= 500;
   const retryAfterMs = retryable ? parseRetryAfter(answer.headers.get('retry-after')) : undefined;
-  const error = errorFromAnswer(answer, retryAfterMs);
+  const error = errorFromResponse(answer, retryAfterMs);
   return {
     kind: 'failure',
     error,
@@ -276,7 +276,7 @@ function classifyError(error: unknown): AttemptOutcome {
     };
   }
 
-  // A proxy that answered (407, 403) will answer the same again; one that could not be reached may come back.
+  // A proxy that rejected the tunnel (407, 403) will reject it again, but one that could not be reached may come back.
   if (error instanceof ProxyError) {
     return {
       kind: 'failure',
@@ -300,13 +300,13 @@ function classifyError(error: unknown): AttemptOutcome {
   throw error;
 }
 
-function tokenFromAnswer(
-  answer: ImsAnswer,
+function tokenFromResponse(
+  answer: ImsResponseText,
   settings: RequestSettings,
   startedAt: number,
 ): ImsTokenResponse {
-  const parsed = parseTokenAnswer(answer, settings.expiresInUnit);
-  const { serverDate } = answerContext(answer);
+  const parsed = parseTokenResponse(answer, settings.expiresInUnit);
+  const { serverDate } = responseContext(answer);
 
   return {
     token: parsed.accessToken,

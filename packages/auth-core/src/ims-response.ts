@@ -1,10 +1,10 @@
 import { ImsError } from './errors.js';
 
-/** Longest excerpt of a non-JSON body kept in an `ImsError`, in characters. */
+/** Maximum length of the excerpt of a non-JSON body kept in an `ImsError`, in characters. */
 export const BODY_EXCERPT_LENGTH = 200;
 
-/** An IMS answer read in full, before parsing. */
-export interface ImsAnswer {
+/** An IMS response with its body read in full, before parsing. */
+export interface ImsResponseText {
   status: number;
   headers: Headers;
   text: string;
@@ -13,7 +13,7 @@ export interface ImsAnswer {
   secrets: readonly string[];
 }
 
-/** The fields of a successful token answer. */
+/** The fields of a successful token response. */
 export interface ParsedToken {
   accessToken: string;
   tokenType: string;
@@ -22,7 +22,7 @@ export interface ParsedToken {
 }
 
 /** Reads the IMS request id header and the `Date` header, which every `ImsError` carries. */
-export function answerContext(answer: Pick<ImsAnswer, 'headers' | 'endpoint'>): {
+export function responseContext(answer: Pick<ImsResponseText, 'headers' | 'endpoint'>): {
   endpoint: string;
   requestId?: string;
   serverDate?: number;
@@ -47,14 +47,14 @@ export function parseServerDate(value: string | null): number | undefined {
 }
 
 /**
- * Parses a 2xx answer into a token.
+ * Parses a 2xx response into a token.
  *
  * @throws ImsError with code `unexpected_response` when the body is not JSON,
  *   has no non-empty string `access_token`, or no positive finite numeric
  *   `expires_in`. The message never quotes a 2xx body, which may hold a token.
  */
-export function parseTokenAnswer(
-  answer: ImsAnswer,
+export function parseTokenResponse(
+  answer: ImsResponseText,
   expiresInUnit: 'milliseconds' | 'seconds',
 ): ParsedToken {
   const body = parseJson(answer.text);
@@ -88,11 +88,14 @@ export function parseTokenAnswer(
 }
 
 /**
- * Builds the `ImsError` for a non-2xx answer: the IMS `error` and
+ * Builds the `ImsError` for a non-2xx response: the IMS `error` and
  * `error_description` from a JSON body, or a short excerpt of any other body.
  */
-export function errorFromAnswer(answer: ImsAnswer, retryAfterMs: number | undefined): ImsError {
-  const context = answerContext(answer);
+export function errorFromResponse(
+  answer: ImsResponseText,
+  retryAfterMs: number | undefined,
+): ImsError {
+  const context = responseContext(answer);
   const body = parseJson(answer.text);
   const fields =
     typeof body === 'object' && body !== null && !Array.isArray(body)
@@ -136,10 +139,10 @@ export function errorFromAnswer(answer: ImsAnswer, retryAfterMs: number | undefi
   );
 }
 
-function unexpected(answer: ImsAnswer, what: string): ImsError {
-  const context = answerContext(answer);
+function unexpected(answer: ImsResponseText, problem: string): ImsError {
+  const context = responseContext(answer);
   return new ImsError(
-    `IMS token request to ${answer.endpoint} answered HTTP ${answer.status} with ${what}; no token was issued${describeRequestId(context.requestId)}`,
+    `IMS token request to ${answer.endpoint} returned HTTP ${answer.status} with ${problem}, so no token was issued${describeRequestId(context.requestId)}`,
     { status: answer.status, imsCode: 'unexpected_response', ...context },
   );
 }
@@ -185,7 +188,7 @@ function describeRequestId(requestId: string | undefined): string {
   return requestId === undefined ? '' : ` (request id ${requestId})`;
 }
 
-/** A readable, short excerpt of an error page: tags dropped, whitespace collapsed, secrets blanked. */
+/** Builds a short, readable excerpt of an error page: tags dropped, whitespace collapsed, secrets blanked. */
 function excerptOf(text: string, secrets: readonly string[]): string {
   const plain = text
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')

@@ -54,7 +54,7 @@ const systemCodeDescriptions: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'response body stalled',
 };
 
-/** What the transport knows about a failed request. */
+/** Details of a failed request that the error mapping needs. */
 export interface FailedRequest {
   url: URL;
   signal: AbortSignal | null | undefined;
@@ -100,8 +100,8 @@ export function toNetworkError(error: unknown, request: FailedRequest): unknown 
     return error;
   }
 
-  const what = code === undefined ? 'network error' : `${describeCode(code)} (${code})`;
-  return new NetworkError(`Request to ${host} failed: ${what}.`, {
+  const reason = code === undefined ? 'network error' : `${describeCode(code)} (${code})`;
+  return new NetworkError(`Request to ${host} failed: ${reason}.`, {
     host,
     systemCode: code,
     cause: error,
@@ -138,7 +138,7 @@ function isAbortError(error: unknown): boolean {
   return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
-/** The rejection of undici's and Node's fetch for a network failure is `TypeError: fetch failed`. */
+/** Returns true for `TypeError: fetch failed`, the rejection undici's and Node's fetch use for network failures. */
 function isFetchFailure(error: unknown): boolean {
   return error instanceof TypeError && error.message === 'fetch failed';
 }

@@ -40,8 +40,13 @@ export function readProxyEnvironment(
 
 /** Returns the proxy to use for `url`, or undefined to connect directly. */
 export function selectProxy(proxies: ProxyEnvironment, url: URL): ProxySettings | undefined {
-  const proxy =
-    url.protocol === 'https:' ? proxies.https : url.protocol === 'http:' ? proxies.http : undefined;
+  let proxy: ProxySettings | undefined;
+  if (url.protocol === 'https:') {
+    proxy = proxies.https;
+  } else if (url.protocol === 'http:') {
+    proxy = proxies.http;
+  }
+
   if (proxy === undefined || proxies.noProxy.matches(url)) {
     return undefined;
   }

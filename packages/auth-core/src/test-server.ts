@@ -51,7 +51,7 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
   };
 }
 
-/** Sends a JSON answer. */
+/** Sends a JSON response. */
 export function sendJson(
   response: ServerResponse,
   status: number,

@@ -83,7 +83,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts an HTTPS server on 127.0.0.1 port 0 that answers every request with `ok`. */
+/** Starts an HTTPS server on 127.0.0.1 port 0 that responds to every request with `ok`. */
 export async function startHttpsServer(options: {
   key: string;
   cert: string;

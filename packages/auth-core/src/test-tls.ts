@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { generate } from 'selfsigned';
@@ -104,18 +104,23 @@ export interface TestProxy extends RunningServer {
 }
 
 /**
- * Starts a CONNECT proxy. With `requireCredentials`, a request without those
- * `user:password` credentials gets 407 Proxy Authentication Required.
+ * Starts a CONNECT proxy, over TLS when `tls` is given. With
+ * `requireCredentials`, a request without those `user:password` credentials
+ * gets 407 Proxy Authentication Required.
  */
 export async function startConnectProxy(
-  options: { requireCredentials?: string } = {},
+  options: { requireCredentials?: string; tls?: { key: string; cert: string } } = {},
 ): Promise<TestProxy> {
   const tunnels: string[] = [];
   const credentials: string[] = [];
   const sockets = new Set<Socket>();
-  const server = createHttpServer((_request, response) => {
+  const rejectPlainRequest = (_request: unknown, response: ServerResponse) => {
     response.writeHead(405).end('only CONNECT');
-  });
+  };
+  const server: Server =
+    options.tls === undefined
+      ? createHttpServer(rejectPlainRequest)
+      : createHttpsServer(options.tls, rejectPlainRequest);
 
   server.on('connect', (request, clientSocket: Socket, head: Buffer) => {
     sockets.add(clientSocket);
@@ -154,7 +159,8 @@ export async function startConnectProxy(
       socket.destroy();
     }
   });
-  return { ...running, url: `http://127.0.0.1:${running.port}`, tunnels, credentials };
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  return { ...running, url: `${scheme}://127.0.0.1:${running.port}`, tunnels, credentials };
 }
 
 async function listen(server: Server, beforeClose?: () => void): Promise<RunningServer> {

@@ -215,6 +215,17 @@ describe('createTransport proxy', () => {
     expect(proxy.credentials).toEqual(['user:pa@ss']);
   });
 
+  it('reaches an HTTPS target through an https:// proxy', async () => {
+    const proxy = track(await startConnectProxy({ tls: certificates.leaf }));
+    const server = track(await startHttpsServer(certificates.leaf));
+    const transport = transportOf({ env: { HTTPS_PROXY: proxy.url }, ca: certificates.caCert });
+
+    const response = await transport.fetch(`https://127.0.0.1:${server.port}/`);
+
+    expect(response.status).toBe(200);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${server.port}`]);
+  });
+
   it('accepts a proxy without a scheme', async () => {
     const proxy = track(await startConnectProxy());
     const target = await okServer();

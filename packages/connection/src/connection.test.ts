@@ -328,6 +328,25 @@ describe('Connection.request', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('times out a body that stalls', async () => {
+    const { server, connection } = await setUp({ timeout: 200 });
+    server.queue({ status: 200, body: { result: 'success', stalled: true }, stallBodyMs: 5_000 });
+
+    const response = await connection.request('groups/x/0');
+
+    expect(response.body).toEqual({ result: 'success' });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('rejects an absolute request path', async () => {
+    const { server, connection } = await setUp();
+
+    await expect(connection.request('https://elsewhere.test/users')).rejects.toThrow(
+      /relative to the endpoint/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('retries a dropped connection', async () => {
     const { server, connection } = await setUp();
     server.queue({ drop: true });

@@ -26,6 +26,8 @@ export interface ScriptedAnswer {
   text?: string;
   drop?: boolean;
   delayMs?: number;
+  /** Sends the headers and half the body, then waits this long before the rest. */
+  stallBodyMs?: number;
 }
 
 export type Handler = (request: RecordedRequest) => ScriptedAnswer;
@@ -74,7 +76,17 @@ export async function startScriptedServer(ims?: FakeIms): Promise<ScriptedServer
           'content-type': 'application/json',
           ...answer.headers,
         });
-        response.end(text);
+        if (answer.stallBodyMs === undefined) {
+          response.end(text);
+          return;
+        }
+
+        response.write(text.slice(0, text.length / 2));
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          response.end(text.slice(text.length / 2));
+        }, answer.stallBodyMs);
+        timers.add(timer);
       };
 
       if (answer.delayMs === undefined) {

@@ -9,11 +9,12 @@ export interface FakeClock {
 }
 
 /**
- * Creates a clock that reads `source` (default `Date.now`) plus an offset.
+ * Creates a clock that reads `source` plus an offset. The default source
+ * looks up `Date.now()` on every read, so mocked timers are followed.
  * Keeping an offset, not a frozen value, lets time keep flowing after a
  * `setNow`, so a fake with a moved clock still behaves like a live server.
  */
-export function createClock(source: () => number = Date.now): FakeClock {
+export function createClock(source: () => number = () => Date.now()): FakeClock {
   let offsetMs = 0;
 
   return {

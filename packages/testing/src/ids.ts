@@ -1,31 +1,31 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-/** Returns `count` random bytes as lowercase hex. */
+/** Returns `byteCount` random bytes as lowercase hex. */
 export function randomHex(byteCount: number): string {
   return randomBytes(byteCount).toString('hex');
 }
 
-/** A new org ID in Adobe's shape: 24 hex digits and `@AdobeOrg`. */
+/** Creates an org ID in Adobe's shape: 24 hex digits and `@AdobeOrg`. */
 export function newOrgId(): string {
   return `${randomHex(12).toUpperCase()}@AdobeOrg`;
 }
 
-/** A new technical account ID in Adobe's shape: 24 hex digits and `@techacct.adobe.com`. */
+/** Creates a technical account ID in Adobe's shape: 24 hex digits and `@techacct.adobe.com`. */
 export function newTechAcctId(): string {
   return `${randomHex(12).toUpperCase()}@techacct.adobe.com`;
 }
 
-/** A new client ID (API key): 32 hex digits, as the Adobe Developer Console issues them. */
+/** Creates a client ID (API key): 32 hex digits, as the Adobe Developer Console issues them. */
 export function newClientId(): string {
   return randomHex(16);
 }
 
-/** A new client secret with the `p8e-` prefix of current Adobe secrets. */
+/** Creates a client secret with the `p8e-` prefix of current Adobe secrets. */
 export function newClientSecret(): string {
   return `p8e-${randomBytes(24).toString('base64url')}`;
 }
 
-/** A request ID for the `x-debug-id` header and action results. */
+/** Creates a request ID for the `x-debug-id` header and action results. */
 export function newRequestId(): string {
   return randomUUID();
 }

@@ -1,4 +1,3 @@
-export { createClock, type FakeClock } from './clock.js';
 export type { FailNextOptions } from './server/faults.js';
 export type { ListenOptions } from './server/http-server.js';
 export type { AccessTokenInfo } from './ims/access-token.js';

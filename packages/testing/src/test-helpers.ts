@@ -51,7 +51,8 @@ export async function signAssertion(
     aud: `${ims.url}/c/${credentials.clientId}`,
     exp: nowSeconds + 300,
   };
-  for (const metascope of overrides.metascopes ?? ['ent_user_sdk']) claims[`${origin}/s/${metascope}`] = true;
+  for (const metascope of overrides.metascopes ?? ['ent_user_sdk'])
+    claims[`${origin}/s/${metascope}`] = true;
 
   for (const name of ['iss', 'sub', 'aud', 'exp', 'iat'] as const) {
     if (!(name in overrides)) continue;
@@ -59,7 +60,9 @@ export async function signAssertion(
     else claims[name] = overrides[name];
   }
 
-  const key = overrides.key ?? createPrivateKey({ key: credentials.privateKey, passphrase: credentials.passphrase });
+  const key =
+    overrides.key ??
+    createPrivateKey({ key: credentials.privateKey, passphrase: credentials.passphrase });
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256' }).sign(key);
 }
 
@@ -80,8 +83,11 @@ export function postForm(
   return fetch(url, { method: 'POST', body, headers });
 }
 
-/** Exchanges a fresh assertion for an access token and returns the parsed answer. */
-export async function exchangeJwt(ims: FakeIms, credentials: JwtCredentials): Promise<Record<string, unknown>> {
+/** Exchanges a fresh assertion for an access token and returns the parsed response body. */
+export async function exchangeJwt(
+  ims: FakeIms,
+  credentials: JwtCredentials,
+): Promise<Record<string, unknown>> {
   const response = await postForm(`${ims.url}/ims/exchange/jwt/`, {
     client_id: credentials.clientId,
     client_secret: credentials.clientSecret,

@@ -4,7 +4,7 @@ import { encodeJsonPart, parseJwt } from './jwt-parts.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** What `verifyAccessToken` returns for a valid token. */
+/** The grant of a valid token, as `verifyAccessToken` returns it. */
 export interface AccessTokenInfo {
   clientId: string;
   /** The org of the client the token was issued to, when known. */
@@ -14,7 +14,7 @@ export interface AccessTokenInfo {
   expiresAt: number;
 }
 
-/** What the fake puts into a new access token. */
+/** The claims the fake puts into a new access token. */
 export interface AccessTokenGrant {
   clientId: string;
   orgId: string | undefined;
@@ -82,9 +82,14 @@ export class AccessTokenIssuer {
     if (typeof token !== 'string' || !this.#publicKey) return null;
 
     const parsed = parseJwt(token);
-    if (!parsed || parsed.header.alg !== 'RS256') return null;
+    if (parsed?.header.alg !== 'RS256') return null;
 
-    const signatureValid = verify('sha256', Buffer.from(parsed.signingInput), this.#publicKey, parsed.signature);
+    const signatureValid = verify(
+      'sha256',
+      Buffer.from(parsed.signingInput),
+      this.#publicKey,
+      parsed.signature,
+    );
     if (!signatureValid) return null;
 
     const { payload } = parsed;
@@ -97,7 +102,9 @@ export class AccessTokenIssuer {
 
     const info: AccessTokenInfo = {
       clientId: String(payload.client_id),
-      scopes: String(payload.scope ?? '').split(',').filter(Boolean),
+      scopes: String(payload.scope ?? '')
+        .split(',')
+        .filter(Boolean),
       expiresAt,
     };
     if (typeof payload.org === 'string') info.orgId = payload.org;

@@ -59,7 +59,11 @@ export class ClientRegistry {
   readonly oauth = new Map<string, OAuthClient>();
 
   registerJwt(options: RegisterJwtClientOptions): JwtClient {
-    requireStrings(options, ['clientId', 'clientSecret', 'orgId', 'techAcctId'], 'registerJwtClient');
+    requireStrings(
+      options,
+      ['clientId', 'clientSecret', 'orgId', 'techAcctId'],
+      'registerJwtClient',
+    );
     const client: JwtClient = {
       kind: 'jwt',
       clientId: options.clientId,
@@ -91,7 +95,9 @@ function requireStrings(options: object, names: string[], method: string): void 
   const record = options as Record<string, unknown>;
   const missing = names.filter((name) => typeof record[name] !== 'string' || record[name] === '');
   if (missing.length > 0) {
-    throw new TypeError(`${method}() is missing ${missing.join(', ')}: pass each as a non-empty string.`);
+    throw new TypeError(
+      `${method}() is missing ${missing.join(', ')}: pass each as a non-empty string.`,
+    );
   }
 }
 
@@ -111,7 +117,9 @@ function toRsaPublicKey(options: RegisterJwtClientOptions): KeyObject {
     const given = options.publicKey;
     key = isKeyObject(given) && given.type === 'public' ? given : createPublicKey(given as string);
   } else {
-    throw new TypeError('registerJwtClient() needs publicKey (PEM or KeyObject) or certificate (PEM).');
+    throw new TypeError(
+      'registerJwtClient() needs publicKey (PEM or KeyObject) or certificate (PEM).',
+    );
   }
 
   if (key.asymmetricKeyType !== 'rsa') {

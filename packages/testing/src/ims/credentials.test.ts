@@ -36,7 +36,10 @@ describe('createJwtCredentials', () => {
 
   it('hands out encrypted PKCS#8 with its passphrase', async () => {
     const ims = await useFakeIms();
-    const credentials = await ims.createJwtCredentials({ keyFormat: 'encrypted-pkcs8', passphrase: 'open sesame' });
+    const credentials = await ims.createJwtCredentials({
+      keyFormat: 'encrypted-pkcs8',
+      passphrase: 'open sesame',
+    });
 
     expect(credentials.privateKey).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
     expect(credentials.passphrase).toBe('open sesame');
@@ -52,12 +55,16 @@ describe('createJwtCredentials', () => {
 
   it('rejects an unknown key format', async () => {
     const ims = await useFakeIms();
-    await expect(ims.createJwtCredentials({ keyFormat: 'der' as 'pkcs1' })).rejects.toThrow(/keyFormat/);
+    await expect(ims.createJwtCredentials({ keyFormat: 'der' as 'pkcs1' })).rejects.toThrow(
+      /keyFormat/,
+    );
   });
 
   it('grants and returns the requested metascopes', async () => {
     const ims = await useFakeIms();
-    const credentials = await ims.createJwtCredentials({ metascopes: ['ent_user_sdk', 'ent_reporting_sdk'] });
+    const credentials = await ims.createJwtCredentials({
+      metascopes: ['ent_user_sdk', 'ent_reporting_sdk'],
+    });
     expect(credentials.metascopes).toEqual(['ent_user_sdk', 'ent_reporting_sdk']);
 
     const response = await postForm(`${ims.url}/ims/exchange/jwt/`, {
@@ -72,7 +79,10 @@ describe('createJwtCredentials', () => {
 describe('registerJwtClient', () => {
   it('accepts a certificate the test supplies', async () => {
     const ims = await useFakeIms();
-    const pems = await generate([{ name: 'commonName', value: 'integration' }], { keySize: 2048, algorithm: 'sha256' });
+    const pems = await generate([{ name: 'commonName', value: 'integration' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+    });
     const credentials = {
       orgId: ims.orgId,
       clientId: 'a'.repeat(32),
@@ -102,7 +112,10 @@ describe('registerJwtClient', () => {
       privateKey: privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
       authHost: ims.url,
     };
-    ims.registerJwtClient({ ...credentials, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+    ims.registerJwtClient({
+      ...credentials,
+      publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    });
 
     const response = await postForm(`${ims.url}/ims/exchange/jwt/`, {
       client_id: credentials.clientId,
@@ -128,14 +141,21 @@ describe('createOAuthCredentials', () => {
     const ims = await useFakeIms();
     const credentials = await ims.createOAuthCredentials();
 
-    expect(Object.keys(credentials).sort()).toEqual(['authHost', 'clientId', 'clientSecret', 'orgId']);
+    expect(Object.keys(credentials).sort()).toEqual([
+      'authHost',
+      'clientId',
+      'clientSecret',
+      'orgId',
+    ]);
     expect(credentials.clientSecret).toMatch(/^p8e-/);
     expect(credentials.authHost).toBe(ims.url);
   });
 
   it('grants and returns custom scopes', async () => {
     const ims = await useFakeIms();
-    const credentials = await ims.createOAuthCredentials({ scopes: ['openid', 'read_organizations'] });
+    const credentials = await ims.createOAuthCredentials({
+      scopes: ['openid', 'read_organizations'],
+    });
     expect(credentials.scopes).toEqual(['openid', 'read_organizations']);
 
     const response = await postForm(`${ims.url}/ims/token/v3`, {

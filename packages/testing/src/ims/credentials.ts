@@ -28,10 +28,18 @@ export async function generateRsaKeyPair(
   const { publicKey, privateKey } = await generateKeyPairAsync('rsa', { modulusLength });
 
   if (format === 'pkcs1') {
-    return { publicKey, privateKey: exportPem(privateKey, { type: 'pkcs1' }), passphrase: undefined };
+    return {
+      publicKey,
+      privateKey: exportPem(privateKey, { type: 'pkcs1' }),
+      passphrase: undefined,
+    };
   }
   if (format === 'pkcs8') {
-    return { publicKey, privateKey: exportPem(privateKey, { type: 'pkcs8' }), passphrase: undefined };
+    return {
+      publicKey,
+      privateKey: exportPem(privateKey, { type: 'pkcs8' }),
+      passphrase: undefined,
+    };
   }
   if (format === 'encrypted-pkcs8') {
     const secret = passphrase ?? randomHex(16);

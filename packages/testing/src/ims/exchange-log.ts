@@ -1,8 +1,8 @@
-/** What happened to one request the fake IMS received. */
+/** The outcome of one request to the fake IMS. */
 export type ExchangeOutcome = 'issued' | 'rejected' | 'fault' | 'dropped';
 
 /**
- * One request to the fake IMS, as `ims.exchanges` records it. It never holds
+ * One request to the fake IMS, as `ims.exchanges` records it. It never contains
  * the client secret, the JWT assertion or the access token.
  */
 export interface TokenExchange {
@@ -16,12 +16,12 @@ export interface TokenExchange {
   grant: string | undefined;
   /** The client ID the request named, when it named one. */
   clientId: string | undefined;
-  /** How the form was encoded, when it was a form. */
+  /** The form encoding, when the body was a form. */
   encoding: 'urlencoded' | 'multipart' | undefined;
-  /** How the client sent its credentials on the OAuth endpoints. */
+  /** The way the client sent its credentials on the OAuth endpoints. */
   clientAuthentication: 'form' | 'basic' | undefined;
   outcome: ExchangeOutcome;
-  /** The HTTP status answered; `undefined` for a dropped connection. */
+  /** The response status; `undefined` for a dropped connection. */
   status: number | undefined;
   /** The IMS `error` code of a rejection. */
   errorCode: string | undefined;

@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createClock } from '../clock.js';
 import { newClientId, newClientSecret, newOrgId, newRequestId, newTechAcctId } from '../ids.js';
 import { readBody } from '../server/body.js';
-import { DelayTimers, type FailNextOptions, FaultQueue, replacesAnswer, sendFault } from '../server/faults.js';
+import {
+  DelayTimers,
+  type FailNextOptions,
+  FaultQueue,
+  replacesAnswer,
+  sendFault,
+} from '../server/faults.js';
 import { type ListenOptions, listen } from '../server/http-server.js';
 import { sendJson, setDateHeader } from '../server/respond.js';
 import { AccessTokenIssuer, type AccessTokenInfo } from './access-token.js';
@@ -37,7 +43,7 @@ export interface CreateJwtCredentialsOptions {
   clientId?: string;
   clientSecret?: string;
   techAcctId?: string;
-  /** Metascopes granted to the client and returned for `JWTAuth`. Default `['ent_user_sdk']`. */
+  /** Metascopes granted to the client. Default `['ent_user_sdk']`. Returned for `JWTAuth` only when given. */
   metascopes?: string[];
   /** Encoding of the returned private key. Default `'pkcs1'`, as the Adobe Developer Console hands it out. */
   keyFormat?: PrivateKeyFormat;
@@ -70,7 +76,7 @@ export interface CreateOAuthCredentialsOptions {
   orgId?: string;
   clientId?: string;
   clientSecret?: string;
-  /** Scopes granted to the client and returned for `OAuthS2S`. Default `['openid', 'AdobeID', 'user_management_sdk']`, not returned. */
+  /** Scopes granted to the client. Default `['openid', 'AdobeID', 'user_management_sdk']`. Returned for `OAuthS2S` only when given. */
   scopes?: string[];
 }
 
@@ -140,7 +146,12 @@ export interface FakeIms {
 const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_CLOCK_TOLERANCE_MS = 30_000;
 
-const JWT_PATHS = new Set(['/ims/exchange/jwt', '/ims/exchange/jwt/', '/ims/exchange/v1/jwt', '/ims/exchange/v1/jwt/']);
+const JWT_PATHS = new Set([
+  '/ims/exchange/jwt',
+  '/ims/exchange/jwt/',
+  '/ims/exchange/v1/jwt',
+  '/ims/exchange/v1/jwt/',
+]);
 const OAUTH_PATHS = new Set(['/ims/token/v3', '/ims/token/v3/', '/ims/token/v2', '/ims/token/v2/']);
 
 /**
@@ -165,8 +176,14 @@ export async function startFakeIms(options: FakeImsOptions = {}): Promise<FakeIm
   const delays = new DelayTimers();
   const exchanges: TokenExchange[] = [];
   const settings = {
-    tokenLifetimeMs: checkPositive(options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS, 'tokenLifetimeMs'),
-    clockToleranceMs: checkNonNegative(options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS, 'clockToleranceMs'),
+    tokenLifetimeMs: checkPositive(
+      options.tokenLifetimeMs ?? DEFAULT_TOKEN_LIFETIME_MS,
+      'tokenLifetimeMs',
+    ),
+    clockToleranceMs: checkNonNegative(
+      options.clockToleranceMs ?? DEFAULT_CLOCK_TOLERANCE_MS,
+      'clockToleranceMs',
+    ),
   };
   let acceptedOrigins: string[] = [];
 
@@ -180,7 +197,8 @@ export async function startFakeIms(options: FakeImsOptions = {}): Promise<FakeIm
       acceptedOrigins,
     });
     serveImsRequest(request, response, { clock, faults, delays, exchanges, context }).catch(() => {
-      if (!response.headersSent) sendJson(response, 500, { error: 'server_error', error_description: 'Fake IMS failed' });
+      if (!response.headersSent)
+        sendJson(response, 500, { error: 'server_error', error_description: 'Fake IMS failed' });
     });
   };
 
@@ -216,7 +234,11 @@ export async function startFakeIms(options: FakeImsOptions = {}): Promise<FakeIm
     advance: clock.advance,
 
     async createJwtCredentials(request = {}) {
-      const keys = await generateRsaKeyPair(request.keyFormat ?? 'pkcs1', request.modulusLength ?? 2048, request.passphrase);
+      const keys = await generateRsaKeyPair(
+        request.keyFormat ?? 'pkcs1',
+        request.modulusLength ?? 2048,
+        request.passphrase,
+      );
       const client = registry.registerJwt({
         clientId: request.clientId ?? newClientId(),
         clientSecret: request.clientSecret ?? newClientSecret(),
@@ -271,7 +293,9 @@ export async function startFakeIms(options: FakeImsOptions = {}): Promise<FakeIm
       const jwtClient = registry.jwt.get(grant.clientId);
       const oauthClient = registry.oauth.get(grant.clientId);
       if (!jwtClient && !oauthClient) {
-        throw new TypeError(`issueAccessToken(): client ID ${grant.clientId} is not registered with this fake IMS.`);
+        throw new TypeError(
+          `issueAccessToken(): client ID ${grant.clientId} is not registered with this fake IMS.`,
+        );
       }
 
       await issuer.ready();
@@ -312,7 +336,8 @@ async function serveImsRequest(
   const method = request.method ?? 'GET';
   const body = await readBody(request);
   const isTokenPath = JWT_PATHS.has(path) || OAUTH_PATHS.has(path);
-  const form = isTokenPath && method === 'POST' && body ? await parseForm(request.headers, body) : undefined;
+  const form =
+    isTokenPath && method === 'POST' && body ? await parseForm(request.headers, body) : undefined;
   const basic = OAUTH_PATHS.has(path) ? parseBasicAuth(request.headers.authorization) : undefined;
 
   const entry: TokenExchange = {
@@ -335,7 +360,9 @@ async function serveImsRequest(
     await state.delays.wait(fault.delayMs ?? 0);
     if (replacesAnswer(fault)) {
       entry.outcome = fault.drop ? 'dropped' : 'fault';
-      entry.status = fault.drop ? undefined : (fault.status ?? (fault.retryAfter !== undefined ? 429 : 503));
+      entry.status = fault.drop
+        ? undefined
+        : (fault.status ?? (fault.retryAfter !== undefined ? 429 : 503));
       writeCommonHeaders(response, state.clock.now());
       sendFault(request, response, fault, defaultImsFaultBody);
       return;
@@ -403,11 +430,12 @@ function writeCommonHeaders(response: ServerResponse, nowMs: number): void {
 
 function defaultImsFaultBody(status: number): unknown {
   if (status === 429) return { error: 'too_many_requests', error_description: 'Too many requests' };
-  if (status >= 500) return { error: 'server_error', error_description: 'Service temporarily unavailable' };
+  if (status >= 500)
+    return { error: 'server_error', error_description: 'Service temporarily unavailable' };
   return { error: 'invalid_request', error_description: `Injected HTTP ${status}` };
 }
 
-/** The fake's origin plus the same port under the other loopback name, since clients use either. */
+/** Lists the fake's origin and the same port under the other loopback name, since clients use either. */
 function originAliases(origin: string): string[] {
   const url = new URL(origin);
   const aliases = [origin];

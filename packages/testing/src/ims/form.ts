@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** How a token request encoded its form. */
+/** The encoding of a token request form. */
 export type FormEncoding = 'urlencoded' | 'multipart';
 
 /** The parsed form of a token request. */

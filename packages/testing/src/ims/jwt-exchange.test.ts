@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AssertionOverrides, postForm, signAssertion, useFakeIms } from '../test-helpers.js';
 import { type FakeIms, type JwtCredentials, startFakeIms } from './fake-ims.js';
 
@@ -32,7 +32,12 @@ describe('JWT exchange', () => {
         expect(body.token_type).toBe('bearer');
         expect(body.expires_in).toBe(DAY_MS);
         expect(typeof body.access_token).toBe('string');
-        expect(ims.exchanges.at(-1)).toMatchObject({ endpoint: path, encoding, outcome: 'issued', status: 200 });
+        expect(ims.exchanges.at(-1)).toMatchObject({
+          endpoint: path,
+          encoding,
+          outcome: 'issued',
+          status: 200,
+        });
       });
     }
   }
@@ -40,7 +45,10 @@ describe('JWT exchange', () => {
   it('issues JWT-shaped tokens with IMS claims', async () => {
     const response = await postForm(`${ims.url}/ims/exchange/jwt/`, await fields());
     const { access_token: token } = (await response.json()) as { access_token: string };
-    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
 
     expect(header.alg).toBe('RS256');
     expect(payload.client_id).toBe(credentials.clientId);
@@ -57,7 +65,11 @@ describe('JWT exchange', () => {
     const { access_token: token } = (await response.json()) as { access_token: string };
     const info = ims.verifyAccessToken(token);
 
-    expect(info).toMatchObject({ clientId: credentials.clientId, orgId: credentials.orgId, scopes: ['ent_user_sdk'] });
+    expect(info).toMatchObject({
+      clientId: credentials.clientId,
+      orgId: credentials.orgId,
+      scopes: ['ent_user_sdk'],
+    });
     expect(info!.expiresAt).toBeGreaterThanOrEqual(issuedAt + DAY_MS);
     expect(ims.verifyAccessToken(`${token.slice(0, -4)}AAAA`)).toBeNull();
     expect(ims.verifyAccessToken('not-a-token')).toBeNull();
@@ -81,27 +93,103 @@ describe('JWT exchange', () => {
     status: number;
     error: string;
   }> = [
-    { name: 'missing client_id', form: async () => ({ ...(await fields()), client_id: '' }), status: 400, error: 'invalid_request' },
-    { name: 'missing client_secret', form: async () => omit(await fields(), 'client_secret'), status: 400, error: 'invalid_request' },
-    { name: 'missing jwt_token', form: async () => omit(await fields(), 'jwt_token'), status: 400, error: 'invalid_request' },
-    { name: 'unknown client id', form: async () => ({ ...(await fields()), client_id: 'f'.repeat(32) }), status: 400, error: 'invalid_client' },
-    { name: 'wrong secret', form: async () => ({ ...(await fields()), client_secret: 'p8e-wrong' }), status: 401, error: 'invalid_client' },
-    { name: 'unparseable JWT', form: async () => ({ ...(await fields()), jwt_token: 'abc.def' }), status: 400, error: 'invalid_token' },
-    { name: 'JSON-less JWT parts', form: async () => ({ ...(await fields()), jwt_token: 'e30.bm90LWpzb24.c2ln' }), status: 400, error: 'invalid_token' },
+    {
+      name: 'missing client_id',
+      form: async () => ({ ...(await fields()), client_id: '' }),
+      status: 400,
+      error: 'invalid_request',
+    },
+    {
+      name: 'missing client_secret',
+      form: async () => omit(await fields(), 'client_secret'),
+      status: 400,
+      error: 'invalid_request',
+    },
+    {
+      name: 'missing jwt_token',
+      form: async () => omit(await fields(), 'jwt_token'),
+      status: 400,
+      error: 'invalid_request',
+    },
+    {
+      name: 'unknown client id',
+      form: async () => ({ ...(await fields()), client_id: 'f'.repeat(32) }),
+      status: 400,
+      error: 'invalid_client',
+    },
+    {
+      name: 'wrong secret',
+      form: async () => ({ ...(await fields()), client_secret: 'p8e-wrong' }),
+      status: 401,
+      error: 'invalid_client',
+    },
+    {
+      name: 'unparseable JWT',
+      form: async () => ({ ...(await fields()), jwt_token: 'abc.def' }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'JSON-less JWT parts',
+      form: async () => ({ ...(await fields()), jwt_token: 'e30.bm90LWpzb24.c2ln' }),
+      status: 400,
+      error: 'invalid_token',
+    },
     {
       name: 'signature from another key',
-      form: async () => fields({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
+      form: async () =>
+        fields({ key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey }),
       status: 400,
       error: 'invalid_signature',
     },
-    { name: 'HS256 instead of RS256', form: async () => ({ ...(await fields()), jwt_token: await signHs256() }), status: 400, error: 'invalid_signature' },
-    { name: 'missing exp', form: () => fields({ exp: undefined }), status: 400, error: 'invalid_token' },
-    { name: 'expired exp', form: () => fields({ exp: Math.floor(Date.now() / 1000) - 120 }), status: 400, error: 'invalid_token' },
-    { name: 'wrong iss', form: () => fields({ iss: 'AAAAAAAAAAAAAAAAAAAAAAAA@AdobeOrg' }), status: 400, error: 'invalid_token' },
-    { name: 'wrong sub', form: () => fields({ sub: 'AAAAAAAAAAAAAAAAAAAAAAAA@techacct.adobe.com' }), status: 400, error: 'invalid_token' },
-    { name: 'wrong aud', form: () => fields({ aud: 'https://ims-na1.adobelogin.com/c/other' }), status: 400, error: 'invalid_token' },
-    { name: 'no metascope', form: () => fields({ metascopes: [] }), status: 400, error: 'invalid_scope' },
-    { name: 'metascope not granted', form: () => fields({ metascopes: ['ent_analytics_bulk_ingest_sdk'] }), status: 400, error: 'invalid_scope' },
+    {
+      name: 'HS256 instead of RS256',
+      form: async () => ({ ...(await fields()), jwt_token: await signHs256() }),
+      status: 400,
+      error: 'invalid_signature',
+    },
+    {
+      name: 'missing exp',
+      form: () => fields({ exp: undefined }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'expired exp',
+      form: () => fields({ exp: Math.floor(Date.now() / 1000) - 120 }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'wrong iss',
+      form: () => fields({ iss: 'AAAAAAAAAAAAAAAAAAAAAAAA@AdobeOrg' }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'wrong sub',
+      form: () => fields({ sub: 'AAAAAAAAAAAAAAAAAAAAAAAA@techacct.adobe.com' }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'wrong aud',
+      form: () => fields({ aud: 'https://ims-na1.adobelogin.com/c/other' }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'no metascope',
+      form: () => fields({ metascopes: [] }),
+      status: 400,
+      error: 'invalid_scope',
+    },
+    {
+      name: 'metascope not granted',
+      form: () => fields({ metascopes: ['ent_analytics_bulk_ingest_sdk'] }),
+      status: 400,
+      error: 'invalid_scope',
+    },
     {
       name: 'metascope under another origin',
       form: () => fields({ metascopeOrigin: 'https://ims-na1.adobelogin.com' }),
@@ -110,7 +198,11 @@ describe('JWT exchange', () => {
     },
     {
       name: 'exp over 24 hours after iat',
-      form: () => fields({ iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 25 * 3600 }),
+      form: () =>
+        fields({
+          iat: Math.floor(Date.now() / 1000),
+          exp: Math.floor(Date.now() / 1000) + 25 * 3600,
+        }),
       status: 400,
       error: 'invalid_token',
     },
@@ -124,7 +216,10 @@ describe('JWT exchange', () => {
       expect(response.status).toBe(rejection.status);
       expect(body.error).toBe(rejection.error);
       expect(typeof body.error_description).toBe('string');
-      expect(ims.exchanges.at(-1)).toMatchObject({ outcome: 'rejected', errorCode: rejection.error });
+      expect(ims.exchanges.at(-1)).toMatchObject({
+        outcome: 'rejected',
+        errorCode: rejection.error,
+      });
     });
   }
 
@@ -207,7 +302,11 @@ describe('JWT exchange clock', () => {
     const credentials = await ims.createJwtCredentials();
     const exp = Math.floor(ims.now() / 1000) + 60;
     const jwt = await signAssertion(ims, credentials, { exp });
-    const form = { client_id: credentials.clientId, client_secret: credentials.clientSecret, jwt_token: jwt };
+    const form = {
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      jwt_token: jwt,
+    };
 
     ims.setNow(exp * 1000 + 5_000);
     expect((await postForm(`${ims.url}/ims/exchange/jwt/`, form)).status).toBe(200);
@@ -219,6 +318,21 @@ describe('JWT exchange clock', () => {
 
     ims.clockToleranceMs = 60_000;
     expect((await postForm(`${ims.url}/ims/exchange/jwt/`, form)).status).toBe(200);
+  });
+
+  it('follows mocked Date by default', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.parse('2031-06-01T00:00:00Z') });
+    try {
+      const ims = await useFakeIms();
+      ims.registerOAuthClient({ clientId: 'mocked-time', clientSecret: 'secret' });
+      const token = await ims.issueAccessToken({ clientId: 'mocked-time', lifetimeMs: 1_000 });
+
+      expect(ims.verifyAccessToken(token)?.expiresAt).toBe(Date.parse('2031-06-01T00:00:01Z'));
+      vi.advanceTimersByTime(1_000);
+      expect(ims.verifyAccessToken(token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('issues tokens with the current tokenLifetimeMs', async () => {

@@ -3,7 +3,7 @@ import type { JwtClient } from './clients.js';
 import { parseJwt } from './jwt-parts.js';
 import { imsError, type TokenEndpointContext, type TokenOutcome } from './outcome.js';
 
-/** Longest time IMS accepts between a JWT's issue and its `exp`: 24 hours. */
+/** Maximum time IMS accepts between a JWT's issue and its `exp`: 24 hours. */
 export const MAX_JWT_LIFETIME_SECONDS = 24 * 60 * 60;
 
 /**
@@ -27,7 +27,12 @@ export async function exchangeJwt(
     .filter(([, value]) => !value)
     .map(([name]) => name);
   if (missing.length > 0) {
-    return imsError(400, 'invalid_request', `Missing required parameter(s): ${missing.join(', ')}`, clientId);
+    return imsError(
+      400,
+      'invalid_request',
+      `Missing required parameter(s): ${missing.join(', ')}`,
+      clientId,
+    );
   }
 
   const client = context.registry.jwt.get(clientId!);
@@ -72,12 +77,25 @@ function checkAssertion(
   }
 
   if (parsed.header.alg !== 'RS256') {
-    return imsError(400, 'invalid_signature', `JWT algorithm ${String(parsed.header.alg)} is not supported; sign with RS256`);
+    return imsError(
+      400,
+      'invalid_signature',
+      `JWT algorithm ${String(parsed.header.alg)} is not supported; sign with RS256`,
+    );
   }
 
-  const signatureValid = verify('sha256', Buffer.from(parsed.signingInput), client.publicKey, parsed.signature);
+  const signatureValid = verify(
+    'sha256',
+    Buffer.from(parsed.signingInput),
+    client.publicKey,
+    parsed.signature,
+  );
   if (!signatureValid) {
-    return imsError(400, 'invalid_signature', 'JWT signature does not match the public key registered for this client');
+    return imsError(
+      400,
+      'invalid_signature',
+      'JWT signature does not match the public key registered for this client',
+    );
   }
 
   const { payload } = parsed;
@@ -91,11 +109,19 @@ function checkAssertion(
   }
 
   if (payload.iss !== client.orgId) {
-    return imsError(400, 'invalid_token', 'JWT iss claim does not match the organization of this client');
+    return imsError(
+      400,
+      'invalid_token',
+      'JWT iss claim does not match the organization of this client',
+    );
   }
 
   if (payload.sub !== client.techAcctId) {
-    return imsError(400, 'invalid_token', 'JWT sub claim does not match the technical account of this client');
+    return imsError(
+      400,
+      'invalid_token',
+      'JWT sub claim does not match the technical account of this client',
+    );
   }
 
   const audiences = context.acceptedOrigins.map((origin) => `${origin}/c/${client.clientId}`);
@@ -115,12 +141,20 @@ function checkMetascopes(
 ): TokenOutcome | undefined {
   const requested = requestedMetascopes(payload, context.acceptedOrigins);
   if (requested.length === 0) {
-    return imsError(400, 'invalid_scope', 'JWT carries no metascope claim such as <IMS origin>/s/ent_user_sdk');
+    return imsError(
+      400,
+      'invalid_scope',
+      'JWT carries no metascope claim such as <IMS origin>/s/ent_user_sdk',
+    );
   }
 
   const notGranted = requested.filter((metascope) => !client.metascopes.includes(metascope));
   if (notGranted.length > 0) {
-    return imsError(400, 'invalid_scope', `Metascope(s) not granted to this client: ${notGranted.join(', ')}`);
+    return imsError(
+      400,
+      'invalid_scope',
+      `Metascope(s) not granted to this client: ${notGranted.join(', ')}`,
+    );
   }
 
   const issuedAt = typeof payload.iat === 'number' ? payload.iat : nowSeconds;

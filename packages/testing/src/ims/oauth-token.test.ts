@@ -45,7 +45,9 @@ describe('OAuth server-to-server token endpoint', () => {
   }
 
   it('accepts HTTP Basic client authentication', async () => {
-    const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+    const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
+      'base64',
+    );
     const response = await postForm(
       `${ims.url}/ims/token/v3`,
       { grant_type: 'client_credentials', scope: 'openid' },
@@ -54,47 +56,102 @@ describe('OAuth server-to-server token endpoint', () => {
     );
 
     expect(response.status).toBe(200);
-    expect(ims.exchanges.at(-1)).toMatchObject({ clientId: credentials.clientId, clientAuthentication: 'basic' });
+    expect(ims.exchanges.at(-1)).toMatchObject({
+      clientId: credentials.clientId,
+      clientAuthentication: 'basic',
+    });
   });
 
   it('rejects a wrong secret in HTTP Basic', async () => {
     const basic = Buffer.from(`${credentials.clientId}:wrong`).toString('base64');
-    const response = await postForm(`${ims.url}/ims/token/v3`, { grant_type: 'client_credentials' }, 'urlencoded', {
-      authorization: `Basic ${basic}`,
-    });
+    const response = await postForm(
+      `${ims.url}/ims/token/v3`,
+      { grant_type: 'client_credentials' },
+      'urlencoded',
+      {
+        authorization: `Basic ${basic}`,
+      },
+    );
 
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: string }).error).toBe('invalid_client');
   });
 
   it('grants a requested subset of scopes', async () => {
-    const response = await postForm(`${ims.url}/ims/token/v3`, form({ scope: 'openid user_management_sdk' }));
+    const response = await postForm(
+      `${ims.url}/ims/token/v3`,
+      form({ scope: 'openid user_management_sdk' }),
+    );
     const body = (await response.json()) as { access_token: string };
 
-    expect(ims.verifyAccessToken(body.access_token)?.scopes).toEqual(['openid', 'user_management_sdk']);
+    expect(ims.verifyAccessToken(body.access_token)?.scopes).toEqual([
+      'openid',
+      'user_management_sdk',
+    ]);
   });
 
   it('grants every scope when none is requested', async () => {
     const fields = form();
     delete fields.scope;
-    const body = (await (await postForm(`${ims.url}/ims/token/v3`, fields)).json()) as { access_token: string };
+    const body = (await (await postForm(`${ims.url}/ims/token/v3`, fields)).json()) as {
+      access_token: string;
+    };
 
-    expect(ims.verifyAccessToken(body.access_token)?.scopes).toEqual(['openid', 'AdobeID', 'user_management_sdk']);
+    expect(ims.verifyAccessToken(body.access_token)?.scopes).toEqual([
+      'openid',
+      'AdobeID',
+      'user_management_sdk',
+    ]);
   });
 
-  const rejections: Array<{ name: string; fields: () => Record<string, string>; status: number; error: string }> = [
-    { name: 'missing grant_type', fields: () => omit(form(), 'grant_type'), status: 400, error: 'invalid_request' },
+  const rejections: Array<{
+    name: string;
+    fields: () => Record<string, string>;
+    status: number;
+    error: string;
+  }> = [
+    {
+      name: 'missing grant_type',
+      fields: () => omit(form(), 'grant_type'),
+      status: 400,
+      error: 'invalid_request',
+    },
     {
       name: 'unsupported grant',
       fields: () => form({ grant_type: 'authorization_code' }),
       status: 400,
       error: 'unsupported_grant_type',
     },
-    { name: 'missing client_id', fields: () => omit(form(), 'client_id'), status: 400, error: 'invalid_request' },
-    { name: 'missing client_secret', fields: () => omit(form(), 'client_secret'), status: 400, error: 'invalid_request' },
-    { name: 'unknown client id', fields: () => form({ client_id: '0'.repeat(32) }), status: 400, error: 'invalid_client' },
-    { name: 'wrong secret', fields: () => form({ client_secret: 'p8e-wrong' }), status: 401, error: 'invalid_client' },
-    { name: 'scope not granted', fields: () => form({ scope: 'openid,read_organizations' }), status: 400, error: 'invalid_scope' },
+    {
+      name: 'missing client_id',
+      fields: () => omit(form(), 'client_id'),
+      status: 400,
+      error: 'invalid_request',
+    },
+    {
+      name: 'missing client_secret',
+      fields: () => omit(form(), 'client_secret'),
+      status: 400,
+      error: 'invalid_request',
+    },
+    {
+      name: 'unknown client id',
+      fields: () => form({ client_id: '0'.repeat(32) }),
+      status: 400,
+      error: 'invalid_client',
+    },
+    {
+      name: 'wrong secret',
+      fields: () => form({ client_secret: 'p8e-wrong' }),
+      status: 401,
+      error: 'invalid_client',
+    },
+    {
+      name: 'scope not granted',
+      fields: () => form({ scope: 'openid,read_organizations' }),
+      status: 400,
+      error: 'invalid_scope',
+    },
   ];
 
   for (const rejection of rejections) {

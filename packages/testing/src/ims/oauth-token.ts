@@ -24,7 +24,12 @@ export async function issueClientCredentialsToken(
     return imsError(400, 'invalid_request', 'Missing required parameter: grant_type', clientId);
   }
   if (grantType !== 'client_credentials') {
-    return imsError(400, 'unsupported_grant_type', `Grant type ${grantType} is not supported`, clientId);
+    return imsError(
+      400,
+      'unsupported_grant_type',
+      `Grant type ${grantType} is not supported`,
+      clientId,
+    );
   }
 
   const missing = [
@@ -34,7 +39,12 @@ export async function issueClientCredentialsToken(
     .filter(([, value]) => !value)
     .map(([name]) => name);
   if (missing.length > 0) {
-    return imsError(400, 'invalid_request', `Missing required parameter(s): ${missing.join(', ')}`, clientId);
+    return imsError(
+      400,
+      'invalid_request',
+      `Missing required parameter(s): ${missing.join(', ')}`,
+      clientId,
+    );
   }
 
   const client = context.registry.oauth.get(clientId!);
@@ -47,7 +57,12 @@ export async function issueClientCredentialsToken(
 
   const scopes = grantedScopes(fields.get('scope'), client);
   if ('notGranted' in scopes) {
-    return imsError(400, 'invalid_scope', `Invalid scope(s): ${scopes.notGranted.join(', ')}`, clientId);
+    return imsError(
+      400,
+      'invalid_scope',
+      `Invalid scope(s): ${scopes.notGranted.join(', ')}`,
+      clientId,
+    );
   }
 
   await context.issuer.ready();

@@ -1,7 +1,7 @@
 import type { AccessTokenIssuer } from './access-token.js';
 import type { ClientRegistry } from './clients.js';
 
-/** What a token endpoint decided: the answer to send and what the exchange log records. */
+/** A token endpoint's decision: the response to send and the fields the exchange log records. */
 export interface TokenOutcome {
   status: number;
   body: Record<string, unknown>;
@@ -25,14 +25,18 @@ export interface TokenEndpointContext {
   acceptedOrigins: string[];
 }
 
-/** Builds an IMS-shaped error answer. */
+/** Builds an IMS-shaped error response. */
 export function imsError(
   status: number,
   error: string,
   description: string,
   clientId?: string,
 ): TokenOutcome {
-  const outcome: TokenOutcome = { status, body: { error, error_description: description }, errorCode: error };
+  const outcome: TokenOutcome = {
+    status,
+    body: { error, error_description: description },
+    errorCode: error,
+  };
   if (clientId !== undefined) outcome.clientId = clientId;
   return outcome;
 }

@@ -3,7 +3,11 @@ import { startFakeIms } from '../ims/fake-ims.js';
 import { oauthToken, postForm, useFakeIms, useFakeUmapi } from '../test-helpers.js';
 
 async function tokenRequest(url: string): Promise<Response> {
-  return postForm(`${url}/ims/token/v3`, { grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' });
+  return postForm(`${url}/ims/token/v3`, {
+    grant_type: 'client_credentials',
+    client_id: 'x',
+    client_secret: 'y',
+  });
 }
 
 describe('failNext on the fake IMS', () => {
@@ -13,7 +17,10 @@ describe('failNext on the fake IMS', () => {
 
     const response = await tokenRequest(ims.url);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ error: 'server_error', error_description: expect.any(String) });
+    expect(await response.json()).toEqual({
+      error: 'server_error',
+      error_description: expect.any(String),
+    });
     expect(response.headers.get('x-debug-id')).toBeTruthy();
     expect(ims.exchanges.at(-1)).toMatchObject({ outcome: 'fault', status: 503 });
   });
@@ -78,7 +85,10 @@ describe('failNext on the fake IMS', () => {
     const ims = await useFakeIms();
     ims.failNext({ delayMs: 60_000 });
 
-    const timedOut = fetch(`${ims.url}/ims/token/v3`, { method: 'POST', signal: AbortSignal.timeout(100) });
+    const timedOut = fetch(`${ims.url}/ims/token/v3`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(100),
+    });
     await expect(timedOut).rejects.toMatchObject({ name: 'TimeoutError' });
     expect((await tokenRequest(ims.url)).status).toBe(400);
   });

@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * A fault for the next request(s). With only `delayMs`, the request is
- * answered normally after the delay; with `status`, `body` or `drop`, the
- * injected answer replaces the normal one. With no field at all, the answer is
- * a 503 with the service's usual error body.
+ * A fault for the next request(s). With only `delayMs`, the normal response
+ * follows the delay. With `status`, `body` or `drop`, the injected response
+ * replaces the normal one. With no field at all, the response is a 503 with
+ * the service's usual error body.
  */
 export interface FailNextOptions {
-  /** HTTP status of the injected answer. Default 503, or 429 when `retryAfter` is set. */
+  /** HTTP status of the injected response. Default 503, or 429 when `retryAfter` is set. */
   status?: number;
   /**
-   * Body of the injected answer: a string is sent as is (as `text/html` when it
+   * Body of the injected response: a string is sent as is (as `text/html` when it
    * starts with `<`, else `text/plain`), anything else as JSON. Default: the
    * service's own error body for that status.
    */
@@ -40,10 +40,14 @@ export class FaultQueue {
   add(fault: FailNextOptions = {}): void {
     const times = fault.times ?? 1;
     if (!Number.isInteger(times) || times < 1) {
-      throw new TypeError(`failNext({ times }) expects a positive integer, got ${String(fault.times)}.`);
+      throw new TypeError(
+        `failNext({ times }) expects a positive integer, got ${String(fault.times)}.`,
+      );
     }
     if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
-      throw new TypeError(`failNext({ delayMs }) expects milliseconds >= 0, got ${String(fault.delayMs)}.`);
+      throw new TypeError(
+        `failNext({ delayMs }) expects milliseconds >= 0, got ${String(fault.delayMs)}.`,
+      );
     }
     this.#queue.push({ fault: { ...fault }, remaining: times });
   }
@@ -68,7 +72,7 @@ export class FaultQueue {
   }
 }
 
-/** Whether a fault replaces the normal answer, rather than only delaying it. */
+/** Tells whether a fault replaces the normal response, rather than only delaying it. */
 export function replacesAnswer(fault: FailNextOptions): boolean {
   const hasOnlyDelay =
     fault.delayMs !== undefined &&

@@ -15,18 +15,34 @@ async function setUp(options: Omit<FakeUmapiOptions, 'ims'> = {}) {
   });
   const { clientId, token } = await oauthToken(ims);
 
-  const post = async (body: unknown, query = ''): Promise<{ status: number; body: ActionResult & Record<string, unknown> }> => {
+  const post = async (
+    body: unknown,
+    query = '',
+  ): Promise<{ status: number; body: ActionResult & Record<string, unknown> }> => {
     const response = await fetch(`${umapi.url}/action/${umapi.orgId}${query}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-api-key': clientId,
+        'content-type': 'application/json',
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as ActionResult & Record<string, unknown> };
+    return {
+      status: response.status,
+      body: (await response.json()) as ActionResult & Record<string, unknown>,
+    };
   };
   return { umapi, post };
 }
 
-const SUCCESS = { result: 'success', completed: 1, notCompleted: 0, completedInTestMode: 0, errors: [] };
+const SUCCESS = {
+  result: 'success',
+  completed: 1,
+  notCompleted: 0,
+  completedInTestMode: 0,
+  errors: [],
+};
 
 describe('fake UMAPI actions', () => {
   for (const [command, type] of [
@@ -37,7 +53,19 @@ describe('fake UMAPI actions', () => {
     it(`${command} creates a ${type} user`, async () => {
       const { umapi, post } = await setUp();
       const answer = await post([
-        { user: 'new@example.net', do: [{ [command]: { email: 'new@example.net', country: 'DE', firstname: 'Nia', lastname: 'Ng' } }] },
+        {
+          user: 'new@example.net',
+          do: [
+            {
+              [command]: {
+                email: 'new@example.net',
+                country: 'DE',
+                firstname: 'Nia',
+                lastname: 'Ng',
+              },
+            },
+          ],
+        },
       ]);
 
       expect(answer).toEqual({ status: 200, body: SUCCESS });
@@ -54,7 +82,9 @@ describe('fake UMAPI actions', () => {
 
   it('rejects creating an existing user', async () => {
     const { post } = await setUp();
-    const { body } = await post([{ user: 'ana@example.com', requestID: 'r-1', do: [{ createFederatedID: { country: 'US' } }] }]);
+    const { body } = await post([
+      { user: 'ana@example.com', requestID: 'r-1', do: [{ createFederatedID: { country: 'US' } }] },
+    ]);
 
     expect(body).toMatchObject({ result: 'error', completed: 0, notCompleted: 1 });
     expect(body.errors).toEqual([
@@ -71,40 +101,78 @@ describe('fake UMAPI actions', () => {
 
   it('ignores or updates an existing user on request', async () => {
     const { umapi, post } = await setUp();
-    const ignored = await post([{ user: 'ana@example.com', do: [{ createFederatedID: { firstname: 'X', option: 'ignoreIfAlreadyExists' } }] }]);
+    const ignored = await post([
+      {
+        user: 'ana@example.com',
+        do: [{ createFederatedID: { firstname: 'X', option: 'ignoreIfAlreadyExists' } }],
+      },
+    ]);
     expect(ignored.body).toEqual(SUCCESS);
     expect(umapi.getUser('ana@example.com')?.firstname).toBe('Ana');
 
-    const updated = await post([{ user: 'ana@example.com', do: [{ addAdobeID: { firstname: 'Anna', option: 'updateIfAlreadyExists' } }] }]);
+    const updated = await post([
+      {
+        user: 'ana@example.com',
+        do: [{ addAdobeID: { firstname: 'Anna', option: 'updateIfAlreadyExists' } }],
+      },
+    ]);
     expect(updated.body).toEqual(SUCCESS);
     expect(umapi.getUser('ana@example.com')?.firstname).toBe('Anna');
   });
 
   it('updates user fields', async () => {
     const { umapi, post } = await setUp();
-    const { body } = await post([{ user: 'bo@example.com', do: [{ update: { firstname: 'Bo', lastname: 'Berg', country: 'SE', email: 'bo.berg@example.com' } }] }]);
+    const { body } = await post([
+      {
+        user: 'bo@example.com',
+        do: [
+          {
+            update: {
+              firstname: 'Bo',
+              lastname: 'Berg',
+              country: 'SE',
+              email: 'bo.berg@example.com',
+            },
+          },
+        ],
+      },
+    ]);
 
     expect(body).toEqual(SUCCESS);
     expect(umapi.getUser('bo@example.com')).toBeUndefined();
-    expect(umapi.getUser('bo.berg@example.com')).toMatchObject({ firstname: 'Bo', lastname: 'Berg', country: 'SE' });
+    expect(umapi.getUser('bo.berg@example.com')).toMatchObject({
+      firstname: 'Bo',
+      lastname: 'Berg',
+      country: 'SE',
+    });
   });
 
   it('adds and removes groups', async () => {
     const { umapi, post } = await setUp();
     const { body } = await post([
-      { user: 'ana@example.com', do: [{ add: { group: ['Engineering', 'marketing'] } }, { remove: { group: ['Sales'] } }] },
-      { user: 'bo@example.com', do: [{ add: { product: ['Default All Apps configuration'] } }, { remove: 'all' }] },
+      {
+        user: 'ana@example.com',
+        do: [{ add: { group: ['Engineering', 'marketing'] } }, { remove: { group: ['Sales'] } }],
+      },
+      {
+        user: 'bo@example.com',
+        do: [{ add: { product: ['Default All Apps configuration'] } }, { remove: 'all' }],
+      },
     ]);
 
     expect(body).toMatchObject({ result: 'success', completed: 2 });
     expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Engineering', 'Marketing']);
     expect(umapi.getUser('bo@example.com')?.groups).toEqual([]);
-    expect(umapi.listGroups().find((group) => group.groupName === 'Engineering')?.memberCount).toBe(1);
+    expect(umapi.listGroups().find((group) => group.groupName === 'Engineering')?.memberCount).toBe(
+      1,
+    );
   });
 
   it('removes a user from the org', async () => {
     const { umapi, post } = await setUp();
-    const { body } = await post([{ user: 'bo@example.com', do: [{ removeFromOrg: { deleteAccount: false } }] }]);
+    const { body } = await post([
+      { user: 'bo@example.com', do: [{ removeFromOrg: { deleteAccount: false } }] },
+    ]);
 
     expect(body).toEqual(SUCCESS);
     expect(umapi.getUser('bo@example.com')).toBeUndefined();
@@ -138,13 +206,22 @@ describe('fake UMAPI actions', () => {
     const { umapi, post } = await setUp();
     const { body } = await post(
       [
-        { user: 'new@example.net', do: [{ createFederatedID: { country: 'US' } }, { add: { group: ['Sales'] } }] },
+        {
+          user: 'new@example.net',
+          do: [{ createFederatedID: { country: 'US' } }, { add: { group: ['Sales'] } }],
+        },
         { user: 'ana@example.com', do: [{ removeFromOrg: {} }] },
       ],
       '?testOnly=true',
     );
 
-    expect(body).toEqual({ result: 'success', completed: 0, notCompleted: 0, completedInTestMode: 2, errors: [] });
+    expect(body).toEqual({
+      result: 'success',
+      completed: 0,
+      notCompleted: 0,
+      completedInTestMode: 2,
+      errors: [],
+    });
     expect(umapi.getUser('new@example.net')).toBeUndefined();
     expect(umapi.getUser('ana@example.com')).toBeDefined();
     expect(umapi.userCount).toBe(2);
@@ -155,11 +232,19 @@ describe('fake UMAPI actions', () => {
     const { body } = await post([
       { user: 'ana@example.com', do: [{ update: { firstname: 'A' } }] },
       { user: 'ghost@example.com', requestID: 'g', do: [{ update: { firstname: 'G' } }] },
-      { user: 'bo@example.com', do: [{ add: { group: ['Engineering'] } }, { add: { group: ['Nope'] } }, { remove: 'all' }] },
+      {
+        user: 'bo@example.com',
+        do: [{ add: { group: ['Engineering'] } }, { add: { group: ['Nope'] } }, { remove: 'all' }],
+      },
       { user: 'bo@example.com', do: [{ fly: {} }] },
     ]);
 
-    expect(body).toMatchObject({ result: 'partial', completed: 1, notCompleted: 3, completedInTestMode: 0 });
+    expect(body).toMatchObject({
+      result: 'partial',
+      completed: 1,
+      notCompleted: 3,
+      completedInTestMode: 0,
+    });
     expect(body.errors.map(({ index, step, errorCode }) => ({ index, step, errorCode }))).toEqual([
       { index: 1, step: 0, errorCode: 'error.user.nonexistent' },
       { index: 2, step: 1, errorCode: 'error.group.not_found' },
@@ -188,7 +273,10 @@ describe('fake UMAPI actions', () => {
     const { post } = await setUp({ groups });
     const actions = Array.from({ length: 10 }, (_, index) => ({
       user: `u${index}@example.net`,
-      do: [{ createFederatedID: { country: 'US' } }, { add: { group: groups.map((group) => group.groupName) } }],
+      do: [
+        { createFederatedID: { country: 'US' } },
+        { add: { group: groups.map((group) => group.groupName) } },
+      ],
     }));
     expect((await post(actions)).body).toMatchObject({ result: 'success', completed: 10 });
   });
@@ -211,7 +299,10 @@ describe('fake UMAPI actions', () => {
     ['an empty array', []],
     ['an action without user', [{ do: [{ update: {} }] }]],
     ['an action without do', [{ user: 'ana@example.com' }]],
-    ['a step with two commands', [{ user: 'ana@example.com', do: [{ update: {}, removeFromOrg: {} }] }]],
+    [
+      'a step with two commands',
+      [{ user: 'ana@example.com', do: [{ update: {}, removeFromOrg: {} }] }],
+    ],
   ];
 
   for (const [name, body] of malformed) {

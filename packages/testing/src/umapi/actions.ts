@@ -25,7 +25,7 @@ export interface ActionResult {
   errors: ActionError[];
 }
 
-/** A request-level rejection: the whole request is answered with HTTP 400 and nothing runs. */
+/** A request-level rejection: the whole request gets HTTP 400 and nothing runs. */
 export interface ActionRejection {
   message: string;
 }
@@ -111,7 +111,11 @@ function countGroups(command: unknown): number {
  * (later steps are skipped) and earlier steps of that action stay applied,
  * as at UMAPI. Pass a clone for test mode.
  */
-export function runActions(directory: Directory, actions: ActionEntry[], testOnly: boolean): ActionResult {
+export function runActions(
+  directory: Directory,
+  actions: ActionEntry[],
+  testOnly: boolean,
+): ActionResult {
   const errors: ActionError[] = [];
   let succeeded = 0;
 
@@ -134,8 +138,12 @@ export function runActions(directory: Directory, actions: ActionEntry[], testOnl
   }
 
   const notCompleted = actions.length - succeeded;
+  let result: ActionResult['result'] = 'error';
+  if (notCompleted === 0) result = 'success';
+  else if (succeeded > 0) result = 'partial';
+
   return {
-    result: notCompleted === 0 ? 'success' : succeeded > 0 ? 'partial' : 'error',
+    result,
     completed: testOnly ? 0 : succeeded,
     notCompleted,
     completedInTestMode: testOnly ? succeeded : 0,
@@ -143,7 +151,10 @@ export function runActions(directory: Directory, actions: ActionEntry[], testOnl
   };
 }
 
-function runAction(directory: Directory, action: ActionEntry): { step: number; error: StepError } | undefined {
+function runAction(
+  directory: Directory,
+  action: ActionEntry,
+): { step: number; error: StepError } | undefined {
   for (const [step, command] of action.do.entries()) {
     const [name, params] = Object.entries(command as object)[0]!;
     try {
@@ -164,7 +175,10 @@ const CREATE_COMMANDS: Record<string, UserType> = {
 };
 
 function runUserCommand(directory: Directory, email: string, name: string, params: unknown): void {
-  const options = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+  const options = (typeof params === 'object' && params !== null ? params : {}) as Record<
+    string,
+    unknown
+  >;
 
   const createdType = CREATE_COMMANDS[name];
   if (createdType) {
@@ -174,7 +188,10 @@ function runUserCommand(directory: Directory, email: string, name: string, param
 
   const found = directory.findUser(email);
   if (!found) {
-    throw new StepError('error.user.nonexistent', `User ${email} does not exist in this organization.`);
+    throw new StepError(
+      'error.user.nonexistent',
+      `User ${email} does not exist in this organization.`,
+    );
   }
 
   if (name === 'update') {
@@ -211,11 +228,17 @@ function createUser(
       directory.replaceUser(existing.ref, applyUpdate(directory, existing.user, options));
       return;
     }
-    throw new StepError('error.user.already_exists', `User ${address} already exists in this organization.`);
+    throw new StepError(
+      'error.user.already_exists',
+      `User ${address} already exists in this organization.`,
+    );
   }
 
   if (!address.includes('@')) {
-    throw new StepError('error.user.email.invalid', `User email ${address} is not a valid email address.`);
+    throw new StepError(
+      'error.user.email.invalid',
+      `User email ${address} is not a valid email address.`,
+    );
   }
 
   const domain = address.split('@')[1]!;
@@ -233,10 +256,17 @@ function createUser(
   });
 }
 
-function applyUpdate(directory: Directory, user: UmapiUser, options: Record<string, unknown>): UmapiUser {
+function applyUpdate(
+  directory: Directory,
+  user: UmapiUser,
+  options: Record<string, unknown>,
+): UmapiUser {
   const email = stringOr(options.email, user.email);
   if (email.toLowerCase() !== user.email.toLowerCase() && directory.findUser(email)) {
-    throw new StepError('error.user.already_exists', `Cannot change the email to ${email}: another user has it.`);
+    throw new StepError(
+      'error.user.already_exists',
+      `Cannot change the email to ${email}: another user has it.`,
+    );
   }
 
   return {
@@ -249,7 +279,7 @@ function applyUpdate(directory: Directory, user: UmapiUser, options: Record<stri
   };
 }
 
-/** The group names of an add or remove step; `product` lists are treated as group names too. */
+/** Collects the group names of an add or remove step. `product` lists count as group names too. */
 function groupNames(directory: Directory, params: unknown, mustExist: boolean): string[] {
   if (typeof params !== 'object' || params === null) {
     throw new StepError('error.command.invalid', 'add and remove need { "group": [names] }.');
@@ -268,11 +298,19 @@ function groupNames(directory: Directory, params: unknown, mustExist: boolean): 
     const group = directory.findGroup(groupName);
     if (group) return group.groupName;
     if (!mustExist) return groupName;
-    throw new StepError('error.group.not_found', `Group ${groupName} does not exist in this organization.`);
+    throw new StepError(
+      'error.group.not_found',
+      `Group ${groupName} does not exist in this organization.`,
+    );
   });
 }
 
-function runUserGroupCommand(directory: Directory, groupName: string, name: string, params: unknown): void {
+function runUserGroupCommand(
+  directory: Directory,
+  groupName: string,
+  name: string,
+  params: unknown,
+): void {
   if (name === 'createUserGroup') {
     if (directory.findGroup(groupName)) {
       const option = (params as Record<string, unknown> | null)?.option;
@@ -285,7 +323,10 @@ function runUserGroupCommand(directory: Directory, groupName: string, name: stri
 
   if (name === 'deleteUserGroup') {
     if (!directory.findGroup(groupName)) {
-      throw new StepError('error.group.not_found', `Group ${groupName} does not exist in this organization.`);
+      throw new StepError(
+        'error.group.not_found',
+        `Group ${groupName} does not exist in this organization.`,
+      );
     }
     directory.removeGroup(groupName);
     return;

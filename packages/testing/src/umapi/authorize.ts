@@ -2,9 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccessTokenInfo } from '../ims/access-token.js';
 
 /** The result of checking a request's credentials. */
-export type Authorization =
-  | { ok: true; token: AccessTokenInfo }
-  | { ok: false; message: string };
+export type Authorization = { ok: true; token: AccessTokenInfo } | { ok: false; message: string };
 
 /**
  * Accepts a request only with an unexpired bearer token from `verify` (the
@@ -17,7 +15,10 @@ export function authorize(
 ): Authorization {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '');
   if (!match) {
-    return { ok: false, message: 'Missing access token: send Authorization: Bearer <access token>.' };
+    return {
+      ok: false,
+      message: 'Missing access token: send Authorization: Bearer <access token>.',
+    };
   }
 
   const token = verify(match[1]!);
@@ -27,10 +28,16 @@ export function authorize(
 
   const apiKey = headers['x-api-key'];
   if (typeof apiKey !== 'string' || apiKey === '') {
-    return { ok: false, message: 'Missing x-api-key header: send the client ID of the integration.' };
+    return {
+      ok: false,
+      message: 'Missing x-api-key header: send the client ID of the integration.',
+    };
   }
   if (apiKey !== token.clientId) {
-    return { ok: false, message: 'The x-api-key header does not match the client ID of the access token.' };
+    return {
+      ok: false,
+      message: 'The x-api-key header does not match the client ID of the access token.',
+    };
   }
 
   return { ok: true, token };

@@ -62,7 +62,8 @@ export class Directory {
       .map((group) => group.groupName);
     directory.#generatedCount = options.generatedUsers;
     directory.#nextUserSequence = options.generatedUsers + 1;
-    for (const seed of options.seededUsers) directory.addUser(userFromSeed(seed, directory.nextUserId()));
+    for (const seed of options.seededUsers)
+      directory.addUser(userFromSeed(seed, directory.nextUserId()));
     return directory;
   }
 
@@ -70,7 +71,9 @@ export class Directory {
   clone(): Directory {
     const copy = new Directory();
     copy.#generatedCount = this.#generatedCount;
-    copy.#overrides = new Map([...this.#overrides].map(([index, user]) => [index, user && copyUser(user)]));
+    copy.#overrides = new Map(
+      [...this.#overrides].map(([index, user]) => [index, user && copyUser(user)]),
+    );
     copy.#stored = new Map([...this.#stored].map(([id, user]) => [id, copyUser(user)]));
     copy.#emailIndex = new Map(this.#emailIndex);
     copy.#groups = new Map([...this.#groups].map(([key, group]) => [key, { ...group }]));
@@ -150,7 +153,8 @@ export class Directory {
     const refs: UserRef[] = [];
     const accept = (ref: UserRef): void => {
       if (domain !== undefined && this.#domainOf(ref) !== domain) return;
-      if (group !== undefined && !this.#groupsOf(ref).some((name) => name.toLowerCase() === group)) return;
+      if (group !== undefined && !this.#groupsOf(ref).some((name) => name.toLowerCase() === group))
+        return;
       refs.push(ref);
     };
     for (let index = 0; index < this.#generatedCount; index++) {
@@ -199,13 +203,16 @@ export class Directory {
 
     for (const ref of this.listUsers({ group: name })) {
       const user = this.user(ref);
-      this.replaceUser(ref, { ...user, groups: user.groups.filter((member) => member !== group.groupName) });
+      this.replaceUser(ref, {
+        ...user,
+        groups: user.groups.filter((member) => member !== group.groupName),
+      });
     }
     this.#groups.delete(name.toLowerCase());
     this.#touch();
   }
 
-  /** Every group with its current member count, in creation order. */
+  /** Lists every group with its current member count, in creation order. */
   listGroups(): UmapiGroup[] {
     const counts = this.#countMembers();
     return [...this.#groups.values()].map((group) => {
@@ -273,7 +280,8 @@ export class Directory {
   }
 
   #countMembers(): Map<string, number> {
-    if (this.#memberCounts && this.#memberCountsVersion === this.#version) return this.#memberCounts;
+    if (this.#memberCounts && this.#memberCountsVersion === this.#version)
+      return this.#memberCounts;
 
     const counts = new Map<string, number>();
     for (const ref of this.listUsers()) {
@@ -299,4 +307,3 @@ function generatedEmail(index: number): string {
 function copyUser(user: UmapiUser): UmapiUser {
   return { ...user, groups: [...user.groups] };
 }
-

@@ -29,12 +29,27 @@ describe('fake UMAPI authorization', () => {
     expect(umapi.requests.at(-1)).toMatchObject({ clientId, status: 200 });
   });
 
-  const unauthorized: Array<{ name: string; headers: () => Record<string, string> | Promise<Record<string, string>> }> = [
+  const unauthorized: Array<{
+    name: string;
+    headers: () => Record<string, string> | Promise<Record<string, string>>;
+  }> = [
     { name: 'no Authorization header', headers: () => ({ 'x-api-key': clientId }) },
-    { name: 'a non-bearer scheme', headers: () => ({ authorization: `Basic ${token}`, 'x-api-key': clientId }) },
-    { name: 'a forged token', headers: () => ({ authorization: `Bearer ${token.slice(0, -6)}AAAAAA`, 'x-api-key': clientId }) },
+    {
+      name: 'a non-bearer scheme',
+      headers: () => ({ authorization: `Basic ${token}`, 'x-api-key': clientId }),
+    },
+    {
+      name: 'a forged token',
+      headers: () => ({
+        authorization: `Bearer ${token.slice(0, -6)}AAAAAA`,
+        'x-api-key': clientId,
+      }),
+    },
     { name: 'no x-api-key', headers: () => ({ authorization: `Bearer ${token}` }) },
-    { name: 'a wrong x-api-key', headers: () => ({ authorization: `Bearer ${token}`, 'x-api-key': 'f'.repeat(32) }) },
+    {
+      name: 'a wrong x-api-key',
+      headers: () => ({ authorization: `Bearer ${token}`, 'x-api-key': 'f'.repeat(32) }),
+    },
     {
       name: 'a token from another fake IMS',
       headers: async () => {
@@ -85,7 +100,10 @@ describe('fake UMAPI authorization', () => {
   it('answers 403 to a token of another org', async () => {
     const otherOrg = await ims.createOAuthCredentials({ orgId: `${'1'.repeat(24)}@AdobeOrg` });
     const otherToken = await ims.issueAccessToken({ clientId: otherOrg.clientId });
-    const response = await listUsers({ authorization: `Bearer ${otherToken}`, 'x-api-key': otherOrg.clientId });
+    const response = await listUsers({
+      authorization: `Bearer ${otherToken}`,
+      'x-api-key': otherOrg.clientId,
+    });
     expect(response.status).toBe(403);
   });
 
@@ -100,14 +118,20 @@ describe('fake UMAPI authorization', () => {
     const headers = { authorization: `Bearer ${token}`, 'x-api-key': clientId };
     expect((await fetch(`${umapi.url}/widgets/${umapi.orgId}/0`, { headers })).status).toBe(404);
     expect((await fetch(`${umapi.origin}/elsewhere`, { headers })).status).toBe(404);
-    expect((await fetch(`${umapi.url}/users/${umapi.orgId}/0`, { method: 'DELETE', headers })).status).toBe(405);
+    expect(
+      (await fetch(`${umapi.url}/users/${umapi.orgId}/0`, { method: 'DELETE', headers })).status,
+    ).toBe(405);
     expect((await fetch(`${umapi.url}/action/${umapi.orgId}`, { headers })).status).toBe(405);
   });
 
   it('logs requests without the Authorization header', async () => {
     umapi.clearRequests();
     await fetch(`${umapi.url}/users/${umapi.orgId}/0?domain=example.com`, {
-      headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId, pragma: 'umapi-sync-start' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-api-key': clientId,
+        pragma: 'umapi-sync-start',
+      },
     });
     const [entry] = umapi.requests;
 
@@ -129,7 +153,9 @@ describe('fake UMAPI listings', () => {
     const ims = await useFakeIms();
     const umapi = await useFakeUmapi({ ims, ...options });
     const { clientId, token } = await oauthToken(ims);
-    const get = async (path: string): Promise<{ response: Response; body: Record<string, unknown> }> => {
+    const get = async (
+      path: string,
+    ): Promise<{ response: Response; body: Record<string, unknown> }> => {
       const response = await fetch(`${umapi.url}${path}`, {
         headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId },
       });
@@ -140,7 +166,11 @@ describe('fake UMAPI listings', () => {
 
   it('pages users with lastPage and paging headers', async () => {
     const { umapi, get } = await setUp({ users: 5, pageSize: 2 });
-    const pages = [await get(`/users/${umapi.orgId}/0`), await get(`/users/${umapi.orgId}/1`), await get(`/users/${umapi.orgId}/2`)];
+    const pages = [
+      await get(`/users/${umapi.orgId}/0`),
+      await get(`/users/${umapi.orgId}/1`),
+      await get(`/users/${umapi.orgId}/2`),
+    ];
 
     expect(pages.map(({ body }) => (body.users as unknown[]).length)).toEqual([2, 2, 1]);
     expect(pages.map(({ body }) => body.lastPage)).toEqual([false, false, true]);
@@ -178,7 +208,18 @@ describe('fake UMAPI listings', () => {
     const [user] = body.users as UmapiUser[];
 
     expect(Object.keys(user!).sort()).toEqual(
-      ['country', 'domain', 'email', 'firstname', 'groups', 'id', 'lastname', 'status', 'type', 'username'].sort(),
+      [
+        'country',
+        'domain',
+        'email',
+        'firstname',
+        'groups',
+        'id',
+        'lastname',
+        'status',
+        'type',
+        'username',
+      ].sort(),
     );
     expect(user!.type).toBe('federatedID');
   });
@@ -218,13 +259,20 @@ describe('fake UMAPI listings', () => {
     const { body } = await get(`/users/${umapi.orgId}/0/Sales`);
     const missing = await get(`/users/${umapi.orgId}/0/${encodeURIComponent('No Such Group')}`);
 
-    expect((body.users as UmapiUser[]).map((user) => user.email)).toEqual(['ana@example.com', 'cy@example.com']);
+    expect((body.users as UmapiUser[]).map((user) => user.email)).toEqual([
+      'ana@example.com',
+      'cy@example.com',
+    ]);
     expect(missing.response.status).toBe(404);
   });
 
   it('decodes group names with spaces', async () => {
-    const { umapi, get } = await setUp({ users: [{ email: 'dee@example.com', groups: ['Default All Apps configuration'] }] });
-    const { body } = await get(`/users/${umapi.orgId}/0/${encodeURIComponent('Default All Apps configuration')}`);
+    const { umapi, get } = await setUp({
+      users: [{ email: 'dee@example.com', groups: ['Default All Apps configuration'] }],
+    });
+    const { body } = await get(
+      `/users/${umapi.orgId}/0/${encodeURIComponent('Default All Apps configuration')}`,
+    );
     expect((body.users as UmapiUser[]).length).toBe(1);
   });
 
@@ -241,7 +289,10 @@ describe('fake UMAPI listings', () => {
       { groupId: 2, groupName: 'Marketing', type: 'USER_GROUP', memberCount: 2 },
       { groupId: 3, groupName: 'Sales', type: 'USER_GROUP', memberCount: 2 },
     ]);
-    expect((last.body.groups as unknown[])[1]).toMatchObject({ type: 'PRODUCT_PROFILE', productName: 'All Apps' });
+    expect((last.body.groups as unknown[])[1]).toMatchObject({
+      type: 'PRODUCT_PROFILE',
+      productName: 'All Apps',
+    });
   });
 
   it('looks up one user by email', async () => {
@@ -249,7 +300,10 @@ describe('fake UMAPI listings', () => {
     const found = await get(`/organizations/${umapi.orgId}/users/USER000002@example.com`);
     const missing = await get(`/organizations/${umapi.orgId}/users/nobody@example.com`);
 
-    expect(found.body).toMatchObject({ result: 'success', user: { email: 'user000002@example.com' } });
+    expect(found.body).toMatchObject({
+      result: 'success',
+      user: { email: 'user000002@example.com' },
+    });
     expect(missing.response.status).toBe(404);
   });
 

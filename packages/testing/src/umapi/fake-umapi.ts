@@ -3,7 +3,13 @@ import { createClock, type FakeClock } from '../clock.js';
 import type { FakeIms } from '../ims/fake-ims.js';
 import { newRequestId } from '../ids.js';
 import { readBody } from '../server/body.js';
-import { DelayTimers, type FailNextOptions, FaultQueue, replacesAnswer, sendFault } from '../server/faults.js';
+import {
+  DelayTimers,
+  type FailNextOptions,
+  FaultQueue,
+  replacesAnswer,
+  sendFault,
+} from '../server/faults.js';
 import { type ListenOptions, listen } from '../server/http-server.js';
 import { sendJson, setDateHeader } from '../server/respond.js';
 import { runActions, validateActionRequest } from './actions.js';
@@ -128,7 +134,7 @@ interface UmapiState {
  */
 export async function startFakeUmapi(options: FakeUmapiOptions): Promise<FakeUmapi> {
   const settings = resolveSettings(options);
-  const realNow = options.now ?? Date.now;
+  const realNow = options.now ?? (() => Date.now());
   const startedAt = realNow();
   const clock = createClock(() => startedAt + (realNow() - startedAt) * settings.timeScale);
   const users = options.users ?? DEFAULT_GENERATED_USERS;
@@ -154,7 +160,8 @@ export async function startFakeUmapi(options: FakeUmapiOptions): Promise<FakeUma
 
   const server = await listen(options, (request, response) => {
     serveUmapiRequest(request, response, state).catch(() => {
-      if (!response.headersSent) sendJson(response, 500, { result: 'error', message: 'Fake UMAPI failed' });
+      if (!response.headersSent)
+        sendJson(response, 500, { result: 'error', message: 'Fake UMAPI failed' });
     });
   });
   server.onClose(() => {
@@ -184,7 +191,8 @@ export async function startFakeUmapi(options: FakeUmapiOptions): Promise<FakeUma
     },
     listGroups: () => state.directory.listGroups(),
     addUser(seed) {
-      if (state.directory.findUser(seed.email)) throw new TypeError(`addUser(): user ${seed.email} already exists.`);
+      if (state.directory.findUser(seed.email))
+        throw new TypeError(`addUser(): user ${seed.email} already exists.`);
       const user = userFromSeed(seed, state.directory.nextUserId());
       state.directory.addUser(user);
       return { ...user, groups: [...user.groups] };
@@ -214,8 +222,13 @@ function resolveSettings(options: FakeUmapiOptions): { pageSize: number; timeSca
     throw new TypeError(`timeScale must be a positive number, got ${String(options.timeScale)}.`);
   }
 
-  if (typeof options.users === 'number' && (!Number.isInteger(options.users) || options.users < 0)) {
-    throw new TypeError(`users must be a whole number >= 0 or an array of users, got ${String(options.users)}.`);
+  if (
+    typeof options.users === 'number' &&
+    (!Number.isInteger(options.users) || options.users < 0)
+  ) {
+    throw new TypeError(
+      `users must be a whole number >= 0 or an array of users, got ${String(options.users)}.`,
+    );
   }
 
   return { pageSize, timeScale };
@@ -238,7 +251,9 @@ async function serveUmapiRequest(
   if (fault) {
     await state.delays.wait(fault.delayMs ?? 0);
     if (replacesAnswer(fault)) {
-      entry.status = fault.drop ? undefined : (fault.status ?? (fault.retryAfter !== undefined ? 429 : 503));
+      entry.status = fault.drop
+        ? undefined
+        : (fault.status ?? (fault.retryAfter !== undefined ? 429 : 503));
       sendFault(request, response, fault, defaultUmapiFaultBody);
       return;
     }
@@ -250,8 +265,14 @@ async function serveUmapiRequest(
   };
 
   if (url.pathname === '/status') {
-    if (method !== 'GET') return answer(405, errorBody('error.method_not_allowed', 'Use GET.'), { allow: 'GET' });
-    return answer(200, { endpoint: state.endpoint, status: 'OK', version: '2.0.0-fake', build: 'fake' });
+    if (method !== 'GET')
+      return answer(405, errorBody('error.method_not_allowed', 'Use GET.'), { allow: 'GET' });
+    return answer(200, {
+      endpoint: state.endpoint,
+      status: 'OK',
+      version: '2.0.0-fake',
+      build: 'fake',
+    });
   }
 
   if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
@@ -260,9 +281,13 @@ async function serveUmapiRequest(
 
   const authorization = authorize(request.headers, state.ims.verifyAccessToken);
   if (!authorization.ok) {
-    return answer(401, { result: 'error.unauthorized', message: authorization.message }, {
-      'www-authenticate': 'Bearer realm="usermanagement", error="invalid_token"',
-    });
+    return answer(
+      401,
+      { result: 'error.unauthorized', message: authorization.message },
+      {
+        'www-authenticate': 'Bearer realm="usermanagement", error="invalid_token"',
+      },
+    );
   }
   entry.clientId = authorization.token.clientId;
 
@@ -271,19 +296,29 @@ async function serveUmapiRequest(
     return answer(404, errorBody('error.not_found', `No UMAPI resource at ${url.pathname}.`));
   }
   if (route === 'method') {
-    return answer(405, errorBody('error.method_not_allowed', `${method} is not allowed on this resource.`));
+    return answer(
+      405,
+      errorBody('error.method_not_allowed', `${method} is not allowed on this resource.`),
+    );
   }
 
   const tokenOrg = authorization.token.orgId;
   if (route.orgId !== state.orgId || (tokenOrg !== undefined && tokenOrg !== state.orgId)) {
     return answer(
       403,
-      errorBody('error.organization.forbidden', `Organization ${route.orgId} is not accessible with this access token.`),
+      errorBody(
+        'error.organization.forbidden',
+        `Organization ${route.orgId} is not accessible with this access token.`,
+      ),
     );
   }
 
   if (route.budgetClass && state.budgets) {
-    const decision = state.budgets.admit(authorization.token.clientId, route.budgetClass, state.clock.now());
+    const decision = state.budgets.admit(
+      authorization.token.clientId,
+      route.budgetClass,
+      state.clock.now(),
+    );
     if (!decision.allowed) {
       const retryAfterSeconds = Math.max(1, Math.ceil(decision.waitMs / state.timeScale / 1000));
       return answer(429, UMAPI_THROTTLE_BODY, { 'retry-after': String(retryAfterSeconds) });
@@ -300,12 +335,21 @@ interface RouteResult {
   headers?: Record<string, string>;
 }
 
-function handleRoute(route: Route, url: URL, body: Buffer | undefined, state: UmapiState): RouteResult {
+function handleRoute(
+  route: Route,
+  url: URL,
+  body: Buffer | undefined,
+  state: UmapiState,
+): RouteResult {
   const { directory } = state;
 
   if (route.operation === 'getUser') {
     const found = directory.findUser(route.email);
-    if (!found) return { status: 404, body: errorBody('error.user.not_found', `User ${route.email} not found.`) };
+    if (!found)
+      return {
+        status: 404,
+        body: errorBody('error.user.not_found', `User ${route.email} not found.`),
+      };
     return { status: 200, body: { result: 'success', user: found.user } };
   }
 
@@ -315,7 +359,10 @@ function handleRoute(route: Route, url: URL, body: Buffer | undefined, state: Um
 
   const page = parsePage(route.page);
   if (page === undefined) {
-    return { status: 400, body: errorBody('error.invalid_page', `Page ${route.page} is not a whole number >= 0.`) };
+    return {
+      status: 400,
+      body: errorBody('error.invalid_page', `Page ${route.page} is not a whole number >= 0.`),
+    };
   }
 
   if (route.operation === 'listGroups') {
@@ -329,11 +376,16 @@ function handleRoute(route: Route, url: URL, body: Buffer | undefined, state: Um
   }
 
   if (route.group !== undefined && !directory.findGroup(route.group)) {
-    return { status: 404, body: errorBody('error.group.not_found', `Group ${route.group} not found.`) };
+    return {
+      status: 404,
+      body: errorBody('error.group.not_found', `Group ${route.group} not found.`),
+    };
   }
   const domain = url.searchParams.get('domain') ?? undefined;
   const refs = directory.listUsers({ domain, group: route.group });
-  const listed = paginate(refs.length, page, state.pageSize, (index) => directory.user(refs[index]!));
+  const listed = paginate(refs.length, page, state.pageSize, (index) =>
+    directory.user(refs[index]!),
+  );
   return {
     status: 200,
     body: { lastPage: listed.lastPage, result: 'success', users: listed.items },
@@ -342,13 +394,20 @@ function handleRoute(route: Route, url: URL, body: Buffer | undefined, state: Um
 }
 
 function handleAction(url: URL, body: Buffer | undefined, state: UmapiState): RouteResult {
-  if (!body) return { status: 413, body: errorBody('error.request.too_large', 'The request body is too large.') };
+  if (!body)
+    return {
+      status: 413,
+      body: errorBody('error.request.too_large', 'The request body is too large.'),
+    };
 
   let parsed: unknown;
   try {
     parsed = JSON.parse(body.toString('utf8'));
   } catch {
-    return { status: 400, body: errorBody('error.request.malformed', 'The request body is not valid JSON.') };
+    return {
+      status: 400,
+      body: errorBody('error.request.malformed', 'The request body is not valid JSON.'),
+    };
   }
 
   const actions = validateActionRequest(parsed);
@@ -409,7 +468,8 @@ const UMAPI_THROTTLE_BODY = { error_code: '429050', message: 'Too many requests'
 
 function defaultUmapiFaultBody(status: number): unknown {
   if (status === 429) return UMAPI_THROTTLE_BODY;
-  if (status === 401) return { result: 'error.unauthorized', message: 'Invalid or expired access token.' };
+  if (status === 401)
+    return { result: 'error.unauthorized', message: 'Invalid or expired access token.' };
   if (status >= 500) return errorBody('error.server', 'Service temporarily unavailable.');
   return errorBody('error.injected', `Injected HTTP ${status}.`);
 }

@@ -7,14 +7,29 @@ async function setUp(options: Omit<FakeUmapiOptions, 'ims'>) {
   const umapi = await useFakeUmapi({ ims, users: 3, ...options });
   const clients = [await oauthToken(ims), await oauthToken(ims)];
 
-  const call = async (path: string, client = 0, method = 'GET'): Promise<{ status: number; retryAfter: string | null; body: unknown }> => {
+  const call = async (
+    path: string,
+    client = 0,
+    method = 'GET',
+  ): Promise<{ status: number; retryAfter: string | null; body: unknown }> => {
     const { clientId, token } = clients[client]!;
     const response = await fetch(`${umapi.url}${path.replace('{org}', umapi.orgId)}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId, 'content-type': 'application/json' },
-      body: method === 'POST' ? JSON.stringify([{ user: 'user000000@example.com', do: [{ update: {} }] }]) : undefined,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-api-key': clientId,
+        'content-type': 'application/json',
+      },
+      body:
+        method === 'POST'
+          ? JSON.stringify([{ user: 'user000000@example.com', do: [{ update: {} }] }])
+          : undefined,
     });
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.json() };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      body: await response.json(),
+    };
   };
   return { umapi, clients, call };
 }
@@ -22,7 +37,8 @@ async function setUp(options: Omit<FakeUmapiOptions, 'ims'>) {
 describe('fake UMAPI request budgets', () => {
   it('does not throttle without rateLimits', async () => {
     const { umapi, call } = await setUp({});
-    for (let index = 0; index < 30; index++) expect((await call('/groups/{org}/0')).status).toBe(200);
+    for (let index = 0; index < 30; index++)
+      expect((await call('/groups/{org}/0')).status).toBe(200);
     expect(umapi.rateLimitStats()).toBeUndefined();
   });
 
@@ -59,21 +75,33 @@ describe('fake UMAPI request budgets', () => {
     expect((await call('/users/{org}/0', 0)).status).toBe(429);
     expect((await call('/users/{org}/0', 1)).status).toBe(200);
 
-    expect(umapi.rateLimitStats(clients[0]!.clientId)?.users).toEqual({ limit: 2, served: 2, throttled: 1 });
-    expect(umapi.rateLimitStats(clients[1]!.clientId)?.users).toEqual({ limit: 2, served: 1, throttled: 0 });
+    expect(umapi.rateLimitStats(clients[0]!.clientId)?.users).toEqual({
+      limit: 2,
+      served: 2,
+      throttled: 1,
+    });
+    expect(umapi.rateLimitStats(clients[1]!.clientId)?.users).toEqual({
+      limit: 2,
+      served: 1,
+      throttled: 0,
+    });
     expect(umapi.rateLimitStats()?.users).toEqual({ limit: 2, served: 3, throttled: 1 });
   });
 
   it('applies UMAPI defaults per request class', async () => {
     const { umapi, call } = await setUp({ rateLimits: true });
 
-    for (let index = 0; index < 5; index++) expect((await call('/groups/{org}/0')).status).toBe(200);
+    for (let index = 0; index < 5; index++)
+      expect((await call('/groups/{org}/0')).status).toBe(200);
     expect((await call('/groups/{org}/0')).status).toBe(429);
-    for (let index = 0; index < 5; index++) expect((await call('/users/{org}/0/Sales')).status).toBe(200);
+    for (let index = 0; index < 5; index++)
+      expect((await call('/users/{org}/0/Sales')).status).toBe(200);
     expect((await call('/users/{org}/0/Sales')).status).toBe(429);
-    for (let index = 0; index < 10; index++) expect((await call('/action/{org}', 0, 'POST')).status).toBe(200);
+    for (let index = 0; index < 10; index++)
+      expect((await call('/action/{org}', 0, 'POST')).status).toBe(200);
     expect((await call('/action/{org}', 0, 'POST')).status).toBe(429);
-    for (let index = 0; index < 25; index++) expect((await call('/users/{org}/0')).status).toBe(200);
+    for (let index = 0; index < 25; index++)
+      expect((await call('/users/{org}/0')).status).toBe(200);
     expect((await call('/users/{org}/0')).status).toBe(429);
 
     expect(umapi.rateLimitStats()).toEqual({
@@ -85,7 +113,9 @@ describe('fake UMAPI request budgets', () => {
   });
 
   it('leaves single-user lookups and status unbudgeted', async () => {
-    const { call } = await setUp({ rateLimits: { users: 1, groupUsers: 1, groups: 1, actions: 1 } });
+    const { call } = await setUp({
+      rateLimits: { users: 1, groupUsers: 1, groups: 1, actions: 1 },
+    });
     for (let index = 0; index < 5; index++) {
       expect((await call('/organizations/{org}/users/user000001@example.org')).status).toBe(200);
     }
@@ -93,7 +123,11 @@ describe('fake UMAPI request budgets', () => {
 
   it('compresses the window with timeScale', async () => {
     let realNow = 1_000_000;
-    const { umapi, call } = await setUp({ rateLimits: { groups: 1 }, timeScale: 60, now: () => realNow });
+    const { umapi, call } = await setUp({
+      rateLimits: { groups: 1 },
+      timeScale: 60,
+      now: () => realNow,
+    });
 
     expect((await call('/groups/{org}/0')).status).toBe(200);
     realNow += 500;
@@ -131,7 +165,11 @@ describe('fake UMAPI request budgets', () => {
 
   it('validates rateLimits', async () => {
     const ims = await useFakeIms();
-    await expect(useFakeUmapi({ ims, rateLimits: { users: 0 } })).rejects.toThrow(/rateLimits\.users/);
-    await expect(useFakeUmapi({ ims, rateLimits: { user: 5 } as never })).rejects.toThrow(/rateLimits\.user /);
+    await expect(useFakeUmapi({ ims, rateLimits: { users: 0 } })).rejects.toThrow(
+      /rateLimits\.users/,
+    );
+    await expect(useFakeUmapi({ ims, rateLimits: { user: 5 } as never })).rejects.toThrow(
+      /rateLimits\.user /,
+    );
   });
 });

@@ -20,7 +20,7 @@ export interface BudgetClassStats {
   limit: number;
   /** Requests admitted. */
   served: number;
-  /** Requests answered 429 by the budget. */
+  /** Requests rejected with 429 by the budget. */
   throttled: number;
 }
 
@@ -57,7 +57,8 @@ export class RequestBudgets {
   admit(clientId: string, budgetClass: BudgetClass, nowMs: number): BudgetDecision {
     const budget = this.#budget(clientId, budgetClass);
     const windowStart = nowMs - BUDGET_WINDOW_MS;
-    while (budget.admitted.length > 0 && budget.admitted[0]! <= windowStart) budget.admitted.shift();
+    while (budget.admitted.length > 0 && budget.admitted[0]! <= windowStart)
+      budget.admitted.shift();
 
     if (budget.admitted.length < this.#limits[budgetClass]) {
       budget.admitted.push(nowMs);
@@ -102,18 +103,24 @@ function splitKey(key: string): [string, BudgetClass] {
 }
 
 /** Resolves the `rateLimits` option: `true` for UMAPI's defaults, an object to override some classes. */
-export function resolveRateLimits(option: boolean | Partial<RateLimits> | undefined): RateLimits | undefined {
+export function resolveRateLimits(
+  option: boolean | Partial<RateLimits> | undefined,
+): RateLimits | undefined {
   if (option === undefined || option === false) return undefined;
   if (option === true) return { ...DEFAULT_RATE_LIMITS };
 
   const limits = { ...DEFAULT_RATE_LIMITS };
   for (const [name, value] of Object.entries(option)) {
     if (!(name in DEFAULT_RATE_LIMITS)) {
-      throw new TypeError(`rateLimits.${name} is not a request class; use users, groupUsers, groups or actions.`);
+      throw new TypeError(
+        `rateLimits.${name} is not a request class; use users, groupUsers, groups or actions.`,
+      );
     }
     if (value === undefined) continue;
     if (!Number.isInteger(value) || value < 1) {
-      throw new TypeError(`rateLimits.${name} must be a positive integer of requests per minute, got ${String(value)}.`);
+      throw new TypeError(
+        `rateLimits.${name} must be a positive integer of requests per minute, got ${String(value)}.`,
+      );
     }
     limits[name as BudgetClass] = value;
   }

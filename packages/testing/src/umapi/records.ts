@@ -62,7 +62,7 @@ export function userFromSeed(seed: UserSeed, id: string): UmapiUser {
   };
 }
 
-/** A user ID in the shape UMAPI uses: 24 upper-case hex digits and `@AdobeID`. */
+/** Formats a user ID in the shape UMAPI uses: 24 upper-case hex digits and `@AdobeID`. */
 export function userIdFor(sequence: number): string {
   return `${sequence.toString(16).toUpperCase().padStart(24, '0')}@AdobeID`;
 }

@@ -15,6 +15,6 @@ export interface UmapiRequest {
   pragma: string | undefined;
   /** The client ID of a valid access token, when the request had one. */
   clientId: string | undefined;
-  /** The status answered; `undefined` while in flight or for a dropped connection. */
+  /** The response status; `undefined` while in flight or for a dropped connection. */
   status: number | undefined;
 }

@@ -2,7 +2,13 @@ import type { BudgetClass } from './rate-limits.js';
 
 /** A recognised UMAPI operation with its path parameters. */
 export type Route =
-  | { operation: 'listUsers'; orgId: string; page: string; group: string | undefined; budgetClass: BudgetClass }
+  | {
+      operation: 'listUsers';
+      orgId: string;
+      page: string;
+      group: string | undefined;
+      budgetClass: BudgetClass;
+    }
   | { operation: 'listGroups'; orgId: string; page: string; budgetClass: BudgetClass }
   | { operation: 'getUser'; orgId: string; email: string; budgetClass: undefined }
   | { operation: 'action'; orgId: string; budgetClass: BudgetClass };
@@ -23,9 +29,21 @@ export function matchRoute(path: string, method: string): Route | 'method' | und
   let route: Route | undefined;
   let allowed = 'GET';
   if (resource === 'users' && rest.length === 2) {
-    route = { operation: 'listUsers', orgId: rest[0]!, page: rest[1]!, group: undefined, budgetClass: 'users' };
+    route = {
+      operation: 'listUsers',
+      orgId: rest[0]!,
+      page: rest[1]!,
+      group: undefined,
+      budgetClass: 'users',
+    };
   } else if (resource === 'users' && rest.length === 3) {
-    route = { operation: 'listUsers', orgId: rest[0]!, page: rest[1]!, group: rest[2]!, budgetClass: 'groupUsers' };
+    route = {
+      operation: 'listUsers',
+      orgId: rest[0]!,
+      page: rest[1]!,
+      group: rest[2]!,
+      budgetClass: 'groupUsers',
+    };
   } else if (resource === 'groups' && rest.length === 2) {
     route = { operation: 'listGroups', orgId: rest[0]!, page: rest[1]!, budgetClass: 'groups' };
   } else if (resource === 'organizations' && rest.length === 3 && rest[1] === 'users') {

@@ -240,9 +240,9 @@ describe('validation', () => {
   it('rejects a UserAction without steps', async () => {
     const { executor, requests } = recording();
 
-    await expect(executor.execute([userAction(0), new UserAction({ email: 'a@example.com' })])).rejects.toThrow(
-      /actions\[1\]\.do: must contain at least one step/,
-    );
+    await expect(
+      executor.execute([userAction(0), new UserAction({ email: 'a@example.com' })]),
+    ).rejects.toThrow(/actions\[1\]\.do: must contain at least one step/);
     expect(requests).toHaveLength(0);
   });
 

@@ -312,6 +312,7 @@ export class Connection {
     await this.#transport.close();
   }
 
+  /** Closes the connection at the end of an `await using` block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

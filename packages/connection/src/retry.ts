@@ -93,10 +93,15 @@ export async function sendWithRetries(
 
     attempts += 1;
     settings.counters.requests += 1;
+    const sentAt = Date.now();
     const outcome = await sendAttempt(request, headers, {
       fetch: settings.fetch,
       timeoutMs: settings.timeoutMs,
       signal,
+    });
+    settings.logger.debug(`${request.method} ${request.path} -> ${describeOutcome(outcome)}`, {
+      requestId,
+      durationMs: Date.now() - sentAt,
     });
 
     const failure = classifyOutcome(request, outcome, requestId, tokenRefreshed);
@@ -206,6 +211,14 @@ function classifyOutcome(
 function backoffDelay(retry: number, settings: RetrySettings): number {
   const maxDelayMs = Math.min(settings.retryMaxDelayMs, settings.maxRetryWaitMs);
   return computeBackoff(retry, { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs });
+}
+
+function describeOutcome(outcome: AttemptOutcome): string {
+  if (outcome.kind === 'response') {
+    return `HTTP ${outcome.status}`;
+  }
+
+  return outcome.error instanceof Error ? outcome.error.message : 'a network failure';
 }
 
 function describeFailure(failure: RetryableFailure): string {

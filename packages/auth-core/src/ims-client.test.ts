@@ -226,13 +226,13 @@ describe('requestImsToken retries', () => {
     });
 
     const error = await rejection(
-      requestImsToken(tokenRequest(ims, { timeoutMs: 100, maxRetries: 1 })),
+      requestImsToken(tokenRequest(ims, { timeoutMs: 500, maxRetries: 1 })),
     );
 
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({
       code: 'ERR_UMAPI_TIMEOUT',
-      timeoutMs: 100,
+      timeoutMs: 500,
       host: `127.0.0.1:${ims.port}`,
     });
     expect(ims.requests).toHaveLength(2);

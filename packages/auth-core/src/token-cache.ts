@@ -240,6 +240,17 @@ class TokenCache implements CachingAuthenticator {
     this.#token = { token: token.token, expiresAt: token.expiresAt };
     this.#tokenSequence = sequence;
     this.#lastBackgroundFailureAt = undefined;
+
+    // A token that is already inside the margin is handed out once and then
+    // refreshed on every call; a wrong expires_in unit or clock causes this.
+    if (token.expiresAt - Date.now() <= this.#settings.expiryMarginMs) {
+      debug(
+        'token refresh %d for client %s returned a token that expires within expiryMarginMs (%d ms); check the expiry unit and the clock',
+        sequence,
+        this.clientId,
+        this.#settings.expiryMarginMs,
+      );
+    }
     debug(
       'token refresh %d for client %s succeeded, expires at %s',
       sequence,

@@ -9,7 +9,7 @@ const hour = 3_600_000;
 const window = 5 * 60_000;
 const margin = 30_000;
 
-/** A promise settled by hand, to control the order in which exchanges finish. */
+/** Creates a promise settled by hand, to control the order in which exchanges finish. */
 function deferred<T>() {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;

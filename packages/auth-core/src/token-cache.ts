@@ -85,7 +85,7 @@ interface Refresh {
   promise: Promise<AccessToken>;
   controller: AbortController;
   waiters: number;
-  /** Started by the refresh window; nobody has to wait for it, so it is never aborted for lack of waiters. */
+  /** Started by the refresh window. No caller has to wait for it, so it is never aborted for lack of waiters. */
   background: boolean;
 }
 
@@ -172,8 +172,8 @@ class TokenCache implements CachingAuthenticator {
 
     const refresh = this.#startRefresh(true);
 
-    // The cached token is still valid, so a failure here only matters once
-    // the token enters the expiry margin; then callers wait for a new exchange.
+    // The cached token is still valid, so a failure here matters only once the
+    // token enters the expiry margin. From then on, callers wait for a new exchange.
     refresh.promise.catch((error: unknown) => {
       this.#lastBackgroundFailureAt = Date.now();
       debug(
@@ -241,8 +241,8 @@ class TokenCache implements CachingAuthenticator {
     this.#tokenSequence = sequence;
     this.#lastBackgroundFailureAt = undefined;
 
-    // A token that is already inside the margin is handed out once and then
-    // refreshed on every call; a wrong expires_in unit or clock causes this.
+    // A token already inside the margin is handed out once and then refreshed
+    // on every call. A wrong expires_in unit or a skewed clock causes this.
     if (token.expiresAt - Date.now() <= this.#settings.expiryMarginMs) {
       debug(
         'token refresh %d for client %s returned a token that expires within expiryMarginMs (%d ms); check the expiry unit and the clock',
@@ -293,7 +293,7 @@ class TokenCache implements CachingAuthenticator {
     });
   }
 
-  /** Aborts an exchange once every caller waiting for it has gone, so no work runs for nobody. */
+  /** Aborts an exchange once every caller waiting for it has gone, because its result would be unused. */
   #abandonIfUnwanted(refresh: Refresh): void {
     if (refresh.waiters > 0 || refresh.background) {
       return;

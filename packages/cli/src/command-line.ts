@@ -164,7 +164,7 @@ function readSettingFlags(values: Record<string, string | boolean | undefined>, 
 function describeParseError(error: unknown): string {
   const code = (error as { code?: string }).code;
   const message = error instanceof Error ? error.message : String(error);
-  const option = /'(-{1,2}[^' ,]+)/.exec(message)?.[1] ?? 'an option';
+  const option = /'(?:-\w, )?(-{1,2}[^' ,]+)/.exec(message)?.[1] ?? 'an option';
 
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
     return `unknown option ${option}`;

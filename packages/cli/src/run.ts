@@ -8,7 +8,7 @@ import { runStatus } from './commands/status.js';
 import { runToken } from './commands/token.js';
 import { runUsers } from './commands/users.js';
 import { describeFailure, ExitCode } from './failure.js';
-import { type FakeAdobe, startFakeAdobe } from './fake-adobe.js';
+import type { FakeAdobe } from './fake-adobe.js';
 import { commandHelp, globalHelp } from './help.js';
 import { plural } from './output/format.js';
 import { Output, type TextStream } from './output/streams.js';
@@ -97,6 +97,8 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
     }
 
     if (loaded === undefined || !loaded.found) {
+      // Loaded on demand: the fake servers pull in modules a real run never needs.
+      const { startFakeAdobe } = await import('./fake-adobe.js');
       fake = await startFakeAdobe();
       announceFake(output, fake);
     }

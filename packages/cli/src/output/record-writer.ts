@@ -132,8 +132,13 @@ class TableWriter<T> implements RecordWriter<T> {
     const widths = this.#widths!;
     const last = cells.length - 1;
     const padded = cells.map((cell, index) => {
+      // The last column needs no alignment, so it keeps its whole value.
+      if (index === last) {
+        return cell;
+      }
+
       const fitted = cell.length > widths[index]! ? `${cell.slice(0, widths[index]! - 1)}…` : cell;
-      return index === last ? fitted : fitted.padEnd(widths[index]!);
+      return fitted.padEnd(widths[index]!);
     });
     return `${padded.join('  ').trimEnd()}\n`;
   }

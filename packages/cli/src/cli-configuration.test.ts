@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli, transcripts } from './test-cli.js';
+import { type Fixtures, startFixtures } from './test-fixtures.js';
+
+let fixtures: Fixtures;
+
+beforeAll(async () => {
+  assertBuilt();
+  fixtures = await startFixtures();
+});
+
+afterAll(async () => {
+  await fixtures?.close();
+});
+
+function jwtConfig(server: Record<string, unknown>, enterprise: Record<string, unknown>): Record<string, unknown> {
+  const { ims, umapi, jwt } = fixtures;
+  return {
+    server: { host: umapi.url, ims_host: ims.url, ...server },
+    enterprise: {
+      org_id: jwt.orgId,
+      client_id: jwt.clientId,
+      client_secret: jwt.clientSecret,
+      tech_acct_id: jwt.techAcctId,
+      priv_key_path: fixtures.keyPath,
+      ...enterprise,
+    },
+  };
+}
+
+// Each row: a name, the config file content, then text the error must contain. Field names are
+// the config file's own keys, because that is what an admin edits.
+const BAD_CONFIGS: [string, () => unknown, string[]][] = [
+  ['a missing key file', () => jwtConfig({}, { priv_key_path: 'missing.key' }), ['enterprise.priv_key_path in connector-umapi.yml', 'file not found']],
+  ['a missing client secret', () => jwtConfig({}, { client_secret: null }), ['client secret: missing', 'UMAPI_CLIENT_SECRET']],
+  ['a missing technical account ID', () => jwtConfig({}, { tech_acct_id: '' }), ['technical account ID: missing']],
+  ['both key path and key data', () => jwtConfig({}, { priv_key_data: 'x' }), ['enterprise.priv_key_data in connector-umapi.yml', 'not both']],
+  ['key data that is no key', () => jwtConfig({}, { priv_key_path: null, priv_key_data: 'not a key' }), ['enterprise.priv_key_data in connector-umapi.yml']],
+  ['an FTP IMS host', () => jwtConfig({ ims_host: 'ftp://ims.example.com' }, {}), ['server.ims_host in connector-umapi.yml']],
+  ['an invalid UMAPI host', () => jwtConfig({ host: 'user management' }, {}), ['server.host in connector-umapi.yml']],
+  ['a negative timeout', () => jwtConfig({ timeout: -1 }, {}), ['server.timeout in connector-umapi.yml', 'seconds']],
+  ['fractional retries', () => jwtConfig({ retries: 1.5 }, {}), ['server.retries in connector-umapi.yml']],
+  ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],
+  ['an OS keychain reference', () => jwtConfig({}, { secure_client_secret_key: 'umapi' }), ['enterprise.secure_client_secret_key in connector-umapi.yml', 'keychain']],
+  ['an unknown authentication method', () => ({ ...jwtConfig({}, {}), authentication_method: 'saml' }), ['authentication_method in connector-umapi.yml', 'oauth or jwt']],
+  ['invalid YAML', () => 'server:\n  host: [unclosed\n', ['--config', 'not valid YAML']],
+  ['a list instead of a mapping', () => '- server\n- enterprise\n', ['--config', 'mapping']],
+];
+
+describe.concurrent('umapi bad configuration', () => {
+  it.for(BAD_CONFIGS)('exits 2 for %s', async ([name, content, expected], { expect }) => {
+    const config = await fixtures.writeConfig(`bad/${name.replaceAll(' ', '-')}/connector-umapi.yml`, content());
+
+    const result = await runCli(['check', '--config', config]);
+
+    expect(result.stderr).toContain('umapi: the configuration is invalid');
+    for (const text of expected) {
+      expect(result.stderr).toContain(text);
+    }
+    expect(result.stderr).not.toContain('    at ');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('lists every problem at once', async ({ expect }) => {
+    const config = await fixtures.writeConfig('bad/many/connector-umapi.yml', {
+      server: { timeout: 0, ssl_verify: 'no' },
+      enterprise: { tech_acct_id: 'ABC@techacct.adobe.com' },
+    });
+
+    const result = await runCli(['users', '--config', config]);
+
+    expect(result.stderr).toContain('(6 problems)');
+    for (const field of ['server.timeout', 'server.ssl_verify', 'client ID', 'client secret', 'org ID', 'private key']) {
+      expect(result.stderr).toContain(`  - ${field}`);
+    }
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('exits 2 for a missing config file', async ({ expect }) => {
+    const result = await runCli(['check', '--config', 'no-such-file.yml'], { cwd: fixtures.folder });
+
+    expect(result.stderr).toContain(`--config: file not found: ${fixtures.folder}/no-such-file.yml`);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('names the environment variable of a bad value', async ({ expect }) => {
+    const result = await runCli(['token'], { env: { ...fixtures.oauthEnv, UMAPI_IMS_HOST: 'https://ims.example.com/path' } });
+
+    expect(result.stderr).toContain('  - UMAPI_IMS_HOST: ');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('names the flag of a missing key file', async ({ expect }) => {
+    const result = await runCli(['check', '--private-key-file', 'nope.key'], { env: fixtures.oauthEnv, cwd: fixtures.folder });
+
+    expect(result.stderr).toContain(`--private-key-file: file not found: ${fixtures.folder}/nope.key`);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('warns about keys it ignores', async ({ expect }) => {
+    const config = await fixtures.writeConfig('ignored/connector-umapi.yml', {
+      ...jwtConfig({}, {}),
+      enterprise: { ...(jwtConfig({}, {}).enterprise as object), client_secert: 'typo' },
+    });
+
+    const result = await runCli(['token', '--config', config]);
+
+    expect(result.stderr).toContain('enterprise.client_secert is not used by umapi');
+    expect(result.exitCode).toBe(0);
+  });
+});
+
+describe.concurrent('umapi usage', () => {
+  it.for([
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['users', '--colour'], 'unknown option --colour'],
+    [['users', '--format', 'xml'], '--format must be table, json, csv'],
+    [['users', '--show'], '--show applies to umapi token only'],
+    [['groups', '--group', 'Sales'], '--group applies to umapi users only'],
+    [['token', '--config'], 'option --config needs a value'],
+    [['status', '--json=yes'], 'option --json takes no value'],
+    [['users', 'extra'], 'unexpected argument "extra"'],
+  ] as [string[], string][])('exits 2 for %j', async ([args, message], { expect }) => {
+    const result = await runCli(args);
+
+    expect(result.stderr).toContain(`umapi: ${message}`);
+    expect(result.stderr).toContain('--help" for usage');
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('exits 2 without a command', async ({ expect }) => {
+    const result = await runCli([]);
+
+    expect(result.stderr).toContain('Usage: umapi <command> [options]');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('prints global help', async ({ expect }) => {
+    const result = await runCli(['--help']);
+
+    for (const text of ['check', 'token', 'status', 'users', 'groups', 'UMAPI_CLIENT_SECRET', '--config', 'Exit codes']) {
+      expect(result.stdout).toContain(text);
+    }
+    expect(result.exitCode).toBe(0);
+  });
+
+  it.for([
+    ['check', 'never prints a secret'],
+    ['token', '--show'],
+    ['status', 'server status'],
+    ['users', '--group NAME'],
+    ['groups', '--format'],
+  ] as [string, string][])('prints help for %s', async ([command, text], { expect }) => {
+    const result = await runCli([command, '--help']);
+
+    expect(result.stdout).toContain(`Usage: umapi ${command}`);
+    expect(result.stdout).toContain(text);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('prints the version', async ({ expect }) => {
+    const result = await runCli(['--version']);
+
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect(result.exitCode).toBe(0);
+  });
+});
+
+describe('umapi configuration output', () => {
+  it('prints no secret', () => {
+    expect(transcripts.length).toBeGreaterThan(20);
+
+    for (const { args, result } of transcripts) {
+      for (const secret of fixtures.secrets()) {
+        expect(`${result.stdout}\n${result.stderr}`, `umapi ${args.join(' ')}`).not.toContain(secret);
+      }
+    }
+  });
+});

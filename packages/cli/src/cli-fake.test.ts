@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli, transcripts } from './test-cli.js';
+
+beforeAll(() => {
+  assertBuilt();
+});
+
+describe.concurrent('umapi on the built-in fake servers', () => {
+  it('uses the fakes when no credentials are set', async ({ expect }) => {
+    const result = await runCli(['users']);
+
+    expect(result.stderr).toContain('umapi: no credentials found');
+    expect(result.stderr).toContain('Fake Adobe servers on 127.0.0.1');
+    expect(result.stderr).toContain('12 users (3 pages)');
+    expect(result.stdout).toContain('ada.lovelace@example.com');
+    expect(result.stdout.trim().split('\n')).toHaveLength(13);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('checks the whole flow with --fake', async ({ expect }) => {
+    const result = await runCli(['check', '--fake']);
+
+    expect(result.stderr).not.toContain('no credentials found');
+    expect(result.stderr).toContain('generated an RSA key pair and registered a JWT credential');
+    expect(result.stdout).toContain('JWTAuth');
+    for (const step of ['configuration', 'private key', 'access token', 'org access', 'UMAPI status']) {
+      expect(result.stdout).toMatch(new RegExp(`✔ ${step}`));
+    }
+    expect(result.stdout).toContain('All checks passed.');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('ignores credentials in the environment with --fake', async ({ expect }) => {
+    const result = await runCli(['groups', '--fake', '--json'], {
+      env: { UMAPI_CLIENT_ID: 'real-client', UMAPI_CLIENT_SECRET: 'p8e-real-secret', UMAPI_ORG_ID: 'REAL@AdobeOrg' },
+    });
+
+    const groups = JSON.parse(result.stdout) as { groupName: string }[];
+    expect(groups.map((group) => group.groupName)).toContain('Engineering');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('prints the token expiry with --fake', async ({ expect }) => {
+    const result = await runCli(['token', '--fake']);
+
+    expect(result.stdout).toMatch(/expires \d{4}-\d\d-\d\d \d\d:\d\d UTC \(in \d+ h \d+ min\)/);
+    expect(result.exitCode).toBe(0);
+  });
+});
+
+describe('umapi fake output', () => {
+  it('prints no secret', () => {
+    expect(transcripts).toHaveLength(4);
+
+    for (const { args, result } of transcripts) {
+      const shown = `${result.stdout}\n${result.stderr}`;
+      // The fake's client secrets start with p8e-, its access tokens are JWTs (eyJ...).
+      expect(shown, `umapi ${args.join(' ')}`).not.toMatch(/p8e-|eyJ|PRIVATE KEY/);
+    }
+  });
+});

@@ -133,6 +133,9 @@ describe('registerJwtClient', () => {
     expect(() => ims.registerJwtClient({ ...base, publicKey })).toThrow(/RSA/);
     expect(() => ims.registerJwtClient({ ...base, clientSecret: '' })).toThrow(/clientSecret/);
     expect(() => ims.registerJwtClient(base)).toThrow(/publicKey/);
+    expect(() => ims.registerJwtClient({ ...base, publicKey, certificate: 'x' })).toThrow(
+      /not both/,
+    );
   });
 });
 

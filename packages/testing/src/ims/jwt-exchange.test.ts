@@ -260,6 +260,15 @@ describe('JWT exchange', () => {
     expect(((await response.json()) as { error: string }).error).toBe('not_found');
   });
 
+  it('rejects a body over 1 MiB with 413', async () => {
+    const response = await postForm(`${ims.url}/ims/exchange/jwt/`, {
+      ...(await fields()),
+      padding: 'x'.repeat(1024 * 1024),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+  });
+
   it('logs no secret, assertion or token', async () => {
     const form = await fields();
     const response = await postForm(`${ims.url}/ims/exchange/jwt/`, form);

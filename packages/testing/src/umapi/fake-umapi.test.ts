@@ -307,6 +307,26 @@ describe('fake UMAPI listings', () => {
     expect(missing.response.status).toBe(404);
   });
 
+  it('adds users and groups outside requests', async () => {
+    const { umapi, get } = await setUp({ users: [] });
+    umapi.addGroup({ groupName: 'Finance' });
+    const user = umapi.addUser({
+      email: 'fin@example.com',
+      groups: ['Finance'],
+      type: 'enterpriseID',
+    });
+
+    expect(user).toMatchObject({
+      email: 'fin@example.com',
+      username: 'fin@example.com',
+      domain: 'example.com',
+      country: 'UD',
+    });
+    expect(() => umapi.addUser({ email: 'FIN@example.com' })).toThrow(/already exists/);
+    const { body } = await get(`/users/${umapi.orgId}/0/Finance`);
+    expect((body.users as UmapiUser[]).map((member) => member.type)).toEqual(['enterpriseID']);
+  });
+
   it('validates its options', async () => {
     const ims = await useFakeIms();
     await expect(startFakeUmapi({ ims, pageSize: 0 })).rejects.toThrow(/pageSize/);

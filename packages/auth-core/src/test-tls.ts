@@ -106,10 +106,15 @@ export interface TestProxy extends RunningServer {
 /**
  * Starts a CONNECT proxy, over TLS when `tls` is given. With
  * `requireCredentials`, a request without those `user:password` credentials
- * gets 407 Proxy Authentication Required.
+ * gets 407 Proxy Authentication Required. With `rejectStatus`, every CONNECT
+ * gets that status.
  */
 export async function startConnectProxy(
-  options: { requireCredentials?: string; tls?: { key: string; cert: string } } = {},
+  options: {
+    requireCredentials?: string;
+    rejectStatus?: number;
+    tls?: { key: string; cert: string };
+  } = {},
 ): Promise<TestProxy> {
   const tunnels: string[] = [];
   const credentials: string[] = [];
@@ -131,6 +136,11 @@ export async function startConnectProxy(
         : undefined;
     if (given !== undefined) {
       credentials.push(given);
+    }
+
+    if (options.rejectStatus !== undefined) {
+      clientSocket.end(`HTTP/1.1 ${options.rejectStatus} Rejected\r\nContent-Length: 0\r\n\r\n`);
+      return;
     }
 
     if (options.requireCredentials !== undefined && given !== options.requireCredentials) {

@@ -10,7 +10,13 @@ import {
   startHttpsServer,
   type TestCertificates,
 } from './test-tls.js';
-import { createTransport, SSL_VERIFY_WARNING_CODE, type Transport } from './transport.js';
+import { rootCertificates } from 'node:tls';
+import {
+  createTransport,
+  SSL_VERIFY_WARNING_CODE,
+  type Transport,
+  tlsOptionsFor,
+} from './transport.js';
 
 let certificates: TestCertificates;
 const cleanups: Array<() => Promise<void>> = [];
@@ -159,6 +165,15 @@ describe('createTransport certificates', () => {
     expect((error as CertificateError).systemCode).toBe(code);
   });
 
+  it('adds extra CAs to the default roots', () => {
+    const options = tlsOptionsFor(true, [certificates.caCert]);
+
+    expect(options.ca).toHaveLength(rootCertificates.length + 1);
+    expect(options.ca?.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);
+    expect(options.ca?.at(-1)).toBe(certificates.caCert);
+    expect(tlsOptionsFor(false, undefined)).toEqual({ rejectUnauthorized: false });
+  });
+
   it('skips verification with sslVerify false and warns once per host', async () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     const server = track(await startHttpsServer(certificates.selfSigned));
@@ -294,6 +309,22 @@ describe('createTransport proxy', () => {
       expect(text).not.toContain('wrong-password');
     }
     expect(target.requests).toHaveLength(0);
+  });
+
+  it('reports a rejected CONNECT as ProxyError', async () => {
+    const proxy = track(await startConnectProxy({ rejectStatus: 403 }));
+    const target = await okServer();
+    const transport = transportOf({ env: { HTTP_PROXY: proxy.url } });
+
+    const error = await rejection(transport.fetch(target.url));
+
+    expect(error).toBeInstanceOf(ProxyError);
+    expect(error).toMatchObject({
+      status: 403,
+      proxyHost: '127.0.0.1',
+      proxyPort: String(proxy.port),
+    });
+    expect(error.message).toContain('HTTP 403');
   });
 
   it('reports an unreachable proxy as ProxyError', async () => {

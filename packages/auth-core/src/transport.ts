@@ -167,14 +167,27 @@ function readCertificates(
   return certificates;
 }
 
-function createUndiciTransport(settings: TransportSettings, proxies: ProxyEnvironment): Transport {
-  // An agent's `ca` replaces Node's roots, so the extra ones are added to them.
+/**
+ * Builds the TLS options of the agents. An agent's `ca` replaces Node's roots,
+ * so the extra certificates are added to `tls.rootCertificates`.
+ */
+export function tlsOptionsFor(
+  sslVerify: boolean,
+  ca: readonly string[] | undefined,
+): {
+  rejectUnauthorized: boolean;
+  ca?: string[];
+} {
   // NOTE: certificates from NODE_EXTRA_CA_CERTS are not in tls.rootCertificates
   // and so are not trusted once `ca` is given; add them to `ca` too.
-  const tls = {
-    rejectUnauthorized: settings.sslVerify,
-    ...(settings.ca === undefined ? {} : { ca: [...rootCertificates, ...settings.ca] }),
+  return {
+    rejectUnauthorized: sslVerify,
+    ...(ca === undefined ? {} : { ca: [...rootCertificates, ...ca] }),
   };
+}
+
+function createUndiciTransport(settings: TransportSettings, proxies: ProxyEnvironment): Transport {
+  const tls = tlsOptionsFor(settings.sslVerify, settings.ca);
 
   const dispatchers: Dispatchers = { direct: new Agent({ connect: tls }), byProxy: new Map() };
   for (const proxy of new Set([proxies.https, proxies.http])) {

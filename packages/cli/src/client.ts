@@ -16,7 +16,7 @@ export interface Client {
   close(): Promise<void>;
 }
 
-// Which setting fed each authenticator or connection option, so an error from
+// The setting behind each authenticator or connection option, so an error from
 // those constructors names the flag, variable or config key to fix.
 const OPTION_SOURCES: Record<string, keyof RawSettings> = {
   orgId: 'orgId',

@@ -12,7 +12,7 @@ export const ExitCode = {
   usage: 2,
 } as const;
 
-/** How a failure is reported: the exit code and the lines for stderr. */
+/** A failure report: the exit code and the lines for stderr. */
 export interface FailureReport {
   exitCode: number;
   lines: string[];
@@ -20,7 +20,7 @@ export interface FailureReport {
   json: { code: string; message: string; problems?: { field: string; message: string }[] };
 }
 
-// What to try next, by IMS error code. IMS codes follow OAuth 2.0 (RFC 6749, section 5.2).
+// Next steps to suggest, by IMS error code. IMS codes follow OAuth 2.0 (RFC 6749, section 5.2).
 const IMS_HINTS: Record<string, string> = {
   invalid_client: 'check the client ID and client secret; a rotated secret must be copied again from the Adobe Developer Console',
   invalid_scope: 'the credential lacks a requested scope; add the User Management API to the project in the Adobe Developer Console',

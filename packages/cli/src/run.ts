@@ -16,7 +16,7 @@ import { loadSettings, withFileProblems } from './settings/load.js';
 import { resolveSettings } from './settings/resolve.js';
 import { readVersion } from './version.js';
 
-/** Where `run` reads its environment and writes its output. */
+/** The environment `run` reads and the streams it writes to. */
 export interface RunOptions {
   stdout: TextStream;
   stderr: TextStream;

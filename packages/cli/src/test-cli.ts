@@ -25,7 +25,7 @@ export function assertBuilt(): void {
 /**
  * Runs `node dist/bin.js ...args` with only `env` and PATH as its environment,
  * so no UMAPI_* or proxy variable of the machine leaks into a test. Awaited
- * asynchronously because the fake servers answering the child run in this process.
+ * asynchronously because the fake servers that serve the child run in this process.
  */
 export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {

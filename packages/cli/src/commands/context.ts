@@ -4,7 +4,7 @@ import type { FakeAdobe } from '../fake-adobe.js';
 import type { Output } from '../output/streams.js';
 import type { ResolvedSettings } from '../settings/resolve.js';
 
-/** What a command runs with: its parsed command line, settings, client and output. */
+/** The inputs of a command: its parsed command line, settings, client and output. */
 export interface CommandContext {
   line: CommandLine;
   settings: ResolvedSettings;

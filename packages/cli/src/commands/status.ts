@@ -4,7 +4,7 @@ import { type CommandContext, requireConnection } from './context.js';
 /** Texts `Connection.status()` sets when the check itself failed. */
 const FAILED_STATUS = /^(Unreachable|Unexpected)/;
 
-/** Prints the UMAPI server status; exits 1 when the server is unreachable or answered unexpectedly. */
+/** Prints the UMAPI server status; exits 1 when the server is unreachable or its response is unexpected. */
 export async function runStatus(context: CommandContext): Promise<number> {
   const { output, line } = context;
   const { server } = await requireConnection(context).status({ remote: true });

@@ -17,7 +17,7 @@ export interface RecordWriter<T> {
   end(): Promise<void>;
 }
 
-// Longest table cell, in characters; longer values end in an ellipsis so rows stay on one line.
+// Maximum table cell width, in characters; longer values end in an ellipsis so rows stay on one line.
 const MAX_CELL_WIDTH = 48;
 
 /**

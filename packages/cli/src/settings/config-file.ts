@@ -4,7 +4,7 @@ import type { ConfigurationProblem } from '@umapi/auth-core';
 import { parseDocument } from 'yaml';
 import type { RawSettings, Setting } from './setting.js';
 
-/** What a `connector-umapi.yml` file contributed, with the problems found in it. */
+/** The settings read from a `connector-umapi.yml` file, with the problems found in it. */
 export interface ConfigFileResult {
   settings: RawSettings;
   problems: ConfigurationProblem[];

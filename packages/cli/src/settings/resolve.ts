@@ -3,7 +3,7 @@ import { ConfigurationError, type ConfigurationProblem } from '@umapi/auth-core'
 import { buildUmapiEndpoint } from './endpoint.js';
 import type { RawSettings, Setting } from './setting.js';
 
-/** Which authenticator the settings call for. */
+/** The authenticator type the settings select. */
 export type Strategy = 'oauth' | 'jwt';
 
 /** Validated settings, ready to build an authenticator and a connection. */
@@ -27,7 +27,7 @@ export interface ResolvedSettings {
   raw: RawSettings;
 }
 
-/** Where to set each value, for "missing" messages. */
+/** The places to set each value, for "missing" messages. */
 const HOW_TO_SET = {
   clientId: 'set UMAPI_CLIENT_ID, --client-id or enterprise.client_id in the --config file',
   clientSecret: 'set UMAPI_CLIENT_SECRET or enterprise.client_secret in the --config file',
@@ -41,7 +41,7 @@ const HOW_TO_SET = {
  * Checks the merged settings, picks the strategy and reads the private key file.
  *
  * OAuth server-to-server is used unless a technical account ID or a private
- * key is set, or `authentication_method: jwt` asks for JWT.
+ * key is set, or the config file sets `authentication_method: jwt`.
  *
  * @throws ConfigurationError listing every problem, each named by the flag,
  * variable or config key that supplied it.

@@ -27,7 +27,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Records log lines so tests can wait for a retry and check that no line holds a secret. */
+/** Records log lines so tests can wait for a retry and check that no line contains a secret. */
 function createRecordingLogger() {
   const lines: { level: string; message: string; details?: Record<string, unknown> }[] = [];
   const record = (level: string) => (message: string, details?: Record<string, unknown>) => {

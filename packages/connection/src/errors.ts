@@ -1,6 +1,6 @@
 import { UmapiError } from '@umapi/auth-core';
 
-/** Longest excerpt of a response body kept on an error, in characters. */
+/** Maximum length of a response body excerpt kept on an error, in characters. */
 export const MAX_BODY_EXCERPT = 2000;
 
 /** Details of an HTTP response that UMAPI sent but the client cannot use. */
@@ -118,7 +118,7 @@ export class UnavailableError extends UmapiError {
 
 /** Details of a listing that failed part way. */
 export interface ListingErrorDetails {
-  /** What was listed: `users` or `groups`. */
+  /** The listing that failed: `users` or `groups`. */
   listing: 'users' | 'groups';
   /** The page (from 0) whose request failed. */
   page: number;

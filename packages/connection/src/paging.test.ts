@@ -22,7 +22,7 @@ afterAll(async () => {
 
 const pagePattern = /^\/v2\/usermanagement\/(users|groups)\/[^/]+\/(\d+)(?:\/([^/?]+))?/;
 
-/** Serves `total` users in pages of `pageSize`, as UMAPI pages them, unless `override` answers a page. */
+/** Serves `total` users in pages of `pageSize`, as UMAPI pages them, unless `override` returns a response for the page. */
 function pagedUsers(
   total: number,
   pageSize: number,

@@ -16,11 +16,11 @@ export interface ListingSpec {
  * Yields every item of a paged UMAPI listing, one page in memory at a time.
  *
  * The listing stops only on a page with `lastPage: true`. Callers delete
- * accounts that a listing leaves out, so every other way to stop is an error:
- * a failed page, a page without `result: 'success'`, or more pages than the
- * `X-Page-Count` header announced (one extra page is allowed because the
- * directory can grow during the listing). A 404 on the first page means no
- * match, such as an empty group, and yields nothing.
+ * accounts that a listing leaves out, so every other way to stop is an error.
+ * That covers a failed page, a page without `result: 'success'`, and more
+ * pages than the `X-Page-Count` header announced. One extra page is allowed
+ * because the directory can grow during the listing. A 404 on the first page
+ * means no match, such as an empty group, and yields nothing.
  *
  * @throws ListingError naming the page, with the request's error as `cause`.
  * @throws The signal's reason when the caller aborts.

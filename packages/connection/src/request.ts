@@ -42,7 +42,7 @@ export interface PreparedRequest {
   acceptErrorResult: boolean;
 }
 
-/** What one attempt produced: an HTTP response, or a failure before one arrived. */
+/** Outcome of one attempt: an HTTP response, or a failure before one arrived. */
 export type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Headers; text: string }
   | { kind: 'failure'; error: unknown; retryable: boolean };

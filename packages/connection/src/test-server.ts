@@ -17,7 +17,7 @@ export interface RecordedRequest {
   body: string;
 }
 
-/** A scripted answer. `drop` closes the socket without an answer; `delayMs` stalls before answering. */
+/** A scripted response. `drop` closes the socket without a response; `delayMs` waits before responding. */
 export interface ScriptedAnswer {
   status?: number;
   headers?: Record<string, string>;
@@ -33,8 +33,8 @@ export interface ScriptedAnswer {
 export type Handler = (request: RecordedRequest) => ScriptedAnswer;
 
 /**
- * A UMAPI stand-in on 127.0.0.1 with answers scripted per test: queued
- * answers first, then the default handler. Tokens are checked against the
+ * A UMAPI stand-in on 127.0.0.1 with responses scripted per test: queued
+ * responses first, then the default handler. Tokens are checked against the
  * fake IMS, so a stale token gets a real 401.
  */
 export interface ScriptedServer {

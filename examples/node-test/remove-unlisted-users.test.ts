@@ -32,7 +32,10 @@ describe('removeUnlistedUsers (node:test)', () => {
   });
 
   beforeEach(async () => {
-    umapi = await startFakeUmapi({ ims, users: [...employees, ...leavers].map((email) => ({ email })) });
+    umapi = await startFakeUmapi({
+      ims,
+      users: [...employees, ...leavers].map((email) => ({ email })),
+    });
     const auth = new OAuthS2S(await ims.createOAuthCredentials());
     connection = new Connection({ auth, endpoint: umapi.url, retryBaseDelayMs: 0 });
   });
@@ -63,7 +66,10 @@ describe('removeUnlistedUsers (node:test)', () => {
   });
 
   it('removes nobody when the token exchange fails', async () => {
-    ims.failNext({ status: 401, body: { error: 'invalid_client', error_description: 'invalid client_id parameter' } });
+    ims.failNext({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'invalid client_id parameter' },
+    });
 
     await assert.rejects(removeUnlistedUsers(connection, { keep: employees }), (error: unknown) => {
       assert.ok(error instanceof ListingError);

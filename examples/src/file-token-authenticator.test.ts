@@ -9,7 +9,11 @@ import { ConfigurationError, isUmapiError } from '@umapi/auth-core';
 import { Connection, RequestError } from '@umapi/connection';
 import { type FakeIms, type FakeUmapi, startFakeIms, startFakeUmapi } from '@umapi/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { createFileTokenAuthenticator, readTokenFile, TokenFileError } from './file-token-authenticator.js';
+import {
+  createFileTokenAuthenticator,
+  readTokenFile,
+  TokenFileError,
+} from './file-token-authenticator.js';
 
 // Count reads without changing them, to see the cache and single-flight at work.
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -46,7 +50,10 @@ async function setUp() {
   onTestFinished(() => rm(directory, { recursive: true, force: true }));
 
   const path = join(directory, 'token.json');
-  const writeToken = async (token: string, expiresAtSeconds = Math.floor(Date.now() / 1000) + 3600) => {
+  const writeToken = async (
+    token: string,
+    expiresAtSeconds = Math.floor(Date.now() / 1000) + 3600,
+  ) => {
     await writeFile(path, JSON.stringify({ access_token: token, expires_at: expiresAtSeconds }));
   };
   const issueToken = () => ims.issueAccessToken({ clientId: credentials.clientId });
@@ -59,7 +66,11 @@ describe('file token authenticator', () => {
     const { credentials, path, writeToken, issueToken } = await setUp();
     await writeToken(await issueToken());
 
-    const auth = createFileTokenAuthenticator({ clientId: credentials.clientId, orgId: credentials.orgId, path });
+    const auth = createFileTokenAuthenticator({
+      clientId: credentials.clientId,
+      orgId: credentials.orgId,
+      path,
+    });
     const connection = new Connection({ auth, endpoint: umapi.url });
     onTestFinished(() => connection.close());
 
@@ -102,7 +113,11 @@ describe('file token authenticator', () => {
   it('reads the file again after UMAPI rejects the token', async () => {
     const { credentials, path, writeToken, issueToken } = await setUp();
     await writeToken('a-token-the-fake-ims-never-issued');
-    const auth = createFileTokenAuthenticator({ clientId: credentials.clientId, orgId: credentials.orgId, path });
+    const auth = createFileTokenAuthenticator({
+      clientId: credentials.clientId,
+      orgId: credentials.orgId,
+      path,
+    });
     const connection = new Connection({ auth, endpoint: umapi.url });
     onTestFinished(() => connection.close());
 
@@ -130,7 +145,9 @@ describe('file token authenticator', () => {
   });
 
   it('rejects an empty path', () => {
-    expect(() => createFileTokenAuthenticator({ clientId: 'client', path: '' })).toThrow(ConfigurationError);
+    expect(() => createFileTokenAuthenticator({ clientId: 'client', path: '' })).toThrow(
+      ConfigurationError,
+    );
   });
 
   const secret = 'eyJ-secret-token-value';
@@ -138,7 +155,11 @@ describe('file token authenticator', () => {
   const rejections: Array<{ name: string; content: string | undefined; message: RegExp }> = [
     { name: 'a missing file', content: undefined, message: /Cannot read the token file .*ENOENT/ },
     { name: 'invalid JSON', content: `{"access_token": "${secret}"`, message: /is not valid JSON/ },
-    { name: 'no access_token', content: JSON.stringify({ expires_at: nowSeconds() + 600 }), message: /no access_token/ },
+    {
+      name: 'no access_token',
+      content: JSON.stringify({ expires_at: nowSeconds() + 600 }),
+      message: /no access_token/,
+    },
     {
       name: 'expires_at in milliseconds',
       content: JSON.stringify({ access_token: secret, expires_at: Date.now() + 600_000 }),

@@ -61,9 +61,13 @@ const LARGEST_EPOCH_SECONDS = 1e11;
  *
  * @throws ConfigurationError when `clientId` or `path` is missing.
  */
-export function createFileTokenAuthenticator(options: FileTokenAuthenticatorOptions): Authenticator {
+export function createFileTokenAuthenticator(
+  options: FileTokenAuthenticatorOptions,
+): Authenticator {
   if (typeof options.path !== 'string' || options.path.length === 0) {
-    throw new ConfigurationError([{ field: 'path', message: 'is required: pass the token file path' }]);
+    throw new ConfigurationError([
+      { field: 'path', message: 'is required: pass the token file path' },
+    ]);
   }
 
   const { path } = options;
@@ -95,14 +99,20 @@ export async function readTokenFile(path: string, signal?: AbortSignal): Promise
     throw new TokenFileError(`The token file ${path} is not valid JSON`, path);
   }
 
-  const { access_token: token, expires_at: expiresAtSeconds } = (content ?? {}) as Record<string, unknown>;
+  const { access_token: token, expires_at: expiresAtSeconds } = (content ?? {}) as Record<
+    string,
+    unknown
+  >;
 
   if (typeof token !== 'string' || token.length === 0) {
     throw new TokenFileError(`The token file ${path} has no access_token string`, path);
   }
 
   if (typeof expiresAtSeconds !== 'number' || !Number.isFinite(expiresAtSeconds)) {
-    throw new TokenFileError(`The token file ${path} has no numeric expires_at (epoch seconds)`, path);
+    throw new TokenFileError(
+      `The token file ${path} has no numeric expires_at (epoch seconds)`,
+      path,
+    );
   }
 
   if (expiresAtSeconds > LARGEST_EPOCH_SECONDS) {

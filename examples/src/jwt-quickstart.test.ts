@@ -34,35 +34,56 @@ describe('JWT quickstart', () => {
       log: (line) => lines.push(line),
     });
 
-    expect(users.map((user) => user.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(users.map((user) => user.email).sort()).toEqual([
+      'ada@example.com',
+      'grace@example.com',
+    ]);
     expect(result.completed).toBe(1);
     expect(result.errors).toEqual([]);
     expect(lines).toContain('test-mode action: 1 completed, 0 failed');
 
-    const exchanges = ims.exchanges.filter((exchange) => exchange.clientId === credentials.clientId);
+    const exchanges = ims.exchanges.filter(
+      (exchange) => exchange.clientId === credentials.clientId,
+    );
     expect(exchanges.map((exchange) => exchange.grant)).toEqual(['jwt']);
-    expect(umapi.requests.find((request) => request.method === 'POST')?.query.testOnly).toBe('true');
+    expect(umapi.requests.find((request) => request.method === 'POST')?.query.testOnly).toBe(
+      'true',
+    );
     expect(umapi.getUser('grace@example.com')?.groups).toEqual([]);
   });
 
   it('accepts an encrypted PKCS#8 key with its passphrase', async () => {
     const credentials = await ims.createJwtCredentials({ keyFormat: 'encrypted-pkcs8' });
 
-    const { result } = await main({ ...credentials, endpoint: umapi.url, user: 'ada@example.com', group: 'Support', log: () => {} });
+    const { result } = await main({
+      ...credentials,
+      endpoint: umapi.url,
+      user: 'ada@example.com',
+      group: 'Support',
+      log: () => {},
+    });
 
     expect(result.completed).toBe(1);
   });
 
   it('rejects a key without its passphrase before sending anything', async () => {
-    const { passphrase: _passphrase, ...credentials } = await ims.createJwtCredentials({ keyFormat: 'encrypted-pkcs8' });
+    const { passphrase: _passphrase, ...credentials } = await ims.createJwtCredentials({
+      keyFormat: 'encrypted-pkcs8',
+    });
     const exchangesBefore = ims.exchanges.length;
 
-    const error = await main({ ...credentials, endpoint: umapi.url, user: 'ada@example.com', group: 'Support', log: () => {} }).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await main({
+      ...credentials,
+      endpoint: umapi.url,
+      user: 'ada@example.com',
+      group: 'Support',
+      log: () => {},
+    }).catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ConfigurationError);
-    const problem = (error as ConfigurationError).problems.find((entry) => entry.field === 'privateKey');
+    const problem = (error as ConfigurationError).problems.find(
+      (entry) => entry.field === 'privateKey',
+    );
     expect(problem?.message).toMatch(/passphrase/);
     expect(ims.exchanges.length).toBe(exchangesBefore);
   });

@@ -48,7 +48,9 @@ export interface JwtQuickstartOptions {
 }
 
 /** Lists every user, then sends one test-mode action, and returns both results. */
-export async function main(options: JwtQuickstartOptions): Promise<{ users: UmapiUser[]; result: ExecuteResult }> {
+export async function main(
+  options: JwtQuickstartOptions,
+): Promise<{ users: UmapiUser[]; result: ExecuteResult }> {
   const log = options.log ?? console.log;
 
   // Step 1: the authenticator. The key is parsed here, so a wrong key, a

@@ -34,13 +34,18 @@ describe('OAuth server-to-server quickstart', () => {
       log: (line) => lines.push(line),
     });
 
-    expect(users.map((user) => user.email).sort()).toEqual(['ada@example.com', 'grace@example.com']);
+    expect(users.map((user) => user.email).sort()).toEqual([
+      'ada@example.com',
+      'grace@example.com',
+    ]);
     expect(result.completed).toBe(1);
     expect(result.errors).toEqual([]);
     expect(lines).toContain('ada@example.com\tEngineering');
     expect(lines).toContain('test-mode action: 1 completed, 0 failed');
 
-    const exchanges = ims.exchanges.filter((exchange) => exchange.clientId === credentials.clientId);
+    const exchanges = ims.exchanges.filter(
+      (exchange) => exchange.clientId === credentials.clientId,
+    );
     expect(exchanges.map((exchange) => exchange.grant)).toEqual(['client_credentials']);
 
     // Test mode: UMAPI checked the action and changed nothing.
@@ -52,7 +57,13 @@ describe('OAuth server-to-server quickstart', () => {
   it('reports a test-mode action on an unknown user', async () => {
     const credentials = await ims.createOAuthCredentials();
 
-    const { result } = await main({ ...credentials, endpoint: umapi.url, user: 'nobody@example.com', group: 'Support', log: () => {} });
+    const { result } = await main({
+      ...credentials,
+      endpoint: umapi.url,
+      user: 'nobody@example.com',
+      group: 'Support',
+      log: () => {},
+    });
 
     expect(result.completed).toBe(0);
     expect(result.errors.map((error) => error.actionIndex)).toEqual([0]);

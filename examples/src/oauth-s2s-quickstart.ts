@@ -39,7 +39,9 @@ export interface OAuthQuickstartOptions {
 }
 
 /** Lists every user, then sends one test-mode action, and returns both results. */
-export async function main(options: OAuthQuickstartOptions): Promise<{ users: UmapiUser[]; result: ExecuteResult }> {
+export async function main(
+  options: OAuthQuickstartOptions,
+): Promise<{ users: UmapiUser[]; result: ExecuteResult }> {
   const log = options.log ?? console.log;
 
   // Step 1: the authenticator. It exchanges the client credentials for an

@@ -5,7 +5,12 @@
 // runner is in `node-test/remove-unlisted-users.test.ts`.
 import { ImsError } from '@umapi/auth-core';
 import { OAuthS2S } from '@umapi/auth-oauth';
-import { Connection, type ConnectionOptions, ListingError, UnavailableError } from '@umapi/connection';
+import {
+  Connection,
+  type ConnectionOptions,
+  ListingError,
+  UnavailableError,
+} from '@umapi/connection';
 import { type FakeIms, type FakeUmapi, startFakeIms, startFakeUmapi } from '@umapi/testing';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { removeUnlistedUsers, TooManyRemovalsError } from './remove-unlisted-users.js';
@@ -19,7 +24,10 @@ let umapi: FakeUmapi;
 // A fresh pair of fakes per test: removals change the fake's directory.
 beforeEach(async () => {
   ims = await startFakeIms();
-  umapi = await startFakeUmapi({ ims, users: [...employees, ...leavers].map((email) => ({ email })) });
+  umapi = await startFakeUmapi({
+    ims,
+    users: [...employees, ...leavers].map((email) => ({ email })),
+  });
 });
 
 afterEach(async () => {
@@ -85,9 +93,14 @@ describe('removeUnlistedUsers', () => {
 
   it('removes nobody when the token exchange fails', async () => {
     const connection = await connect();
-    ims.failNext({ status: 401, body: { error: 'invalid_client', error_description: 'invalid client_id parameter' } });
+    ims.failNext({
+      status: 401,
+      body: { error: 'invalid_client', error_description: 'invalid client_id parameter' },
+    });
 
-    const error = await removeUnlistedUsers(connection, { keep: employees }).catch((caught: unknown) => caught);
+    const error = await removeUnlistedUsers(connection, { keep: employees }).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(ListingError);
     expect((error as ListingError).cause).toBeInstanceOf(ImsError);
@@ -110,7 +123,9 @@ describe('removeUnlistedUsers', () => {
     const connection = await connect({ maxRetries: 2 });
     umapi.failNext({ status: 503, times: 3 });
 
-    const error = await removeUnlistedUsers(connection, { keep: employees }).catch((caught: unknown) => caught);
+    const error = await removeUnlistedUsers(connection, { keep: employees }).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(ListingError);
     expect((error as ListingError).cause).toBeInstanceOf(UnavailableError);
@@ -122,7 +137,9 @@ describe('removeUnlistedUsers', () => {
   it('stops before removing too many users', async () => {
     const connection = await connect();
 
-    const error = await removeUnlistedUsers(connection, { keep: [], maxRemovals: 2 }).catch((caught: unknown) => caught);
+    const error = await removeUnlistedUsers(connection, { keep: [], maxRemovals: 2 }).catch(
+      (caught: unknown) => caught,
+    );
 
     expect(error).toBeInstanceOf(TooManyRemovalsError);
     expect((error as TooManyRemovalsError).wouldRemove).toBe(5);

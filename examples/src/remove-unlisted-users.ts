@@ -78,7 +78,10 @@ export async function removeUnlistedUsers(
   }
 
   const actions = unlisted.map((email) => new UserAction({ email }).removeFromOrg());
-  const result = await connection.execute(actions, { immediate: true, ...(signal === undefined ? {} : { signal }) });
+  const result = await connection.execute(actions, {
+    immediate: true,
+    ...(signal === undefined ? {} : { signal }),
+  });
 
   // Errors point at the index of the action in the array passed to execute().
   const failedIndexes = new Set(result.errors.map((error) => error.actionIndex));

@@ -18,7 +18,9 @@ export function isRunDirectly(moduleUrl: string): boolean {
 export function requireEnv(name: string): string {
   const value = process.env[name];
   if (value === undefined || value.trim() === '') {
-    throw new Error(`Missing environment variable ${name}: set it to run this example against Adobe`);
+    throw new Error(
+      `Missing environment variable ${name}: set it to run this example against Adobe`,
+    );
   }
 
   return value.trim();

@@ -14,7 +14,10 @@ let umapi: FakeUmapi;
 
 beforeAll(async () => {
   ims = await startFakeIms();
-  umapi = await startFakeUmapi({ ims, users: [{ email: 'ada@example.com' }, { email: 'grace@example.com' }] });
+  umapi = await startFakeUmapi({
+    ims,
+    users: [{ email: 'ada@example.com' }, { email: 'grace@example.com' }],
+  });
 });
 
 afterAll(async () => {
@@ -139,7 +142,9 @@ describe('sidecar authenticator', () => {
     const sidecar = await startSidecar();
     const auth = new SidecarAuthenticator(sidecar);
 
-    await expect(auth.getAccessToken({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(auth.getAccessToken({ signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     expect(sidecar.requests).toBe(0);
   });
 
@@ -195,14 +200,19 @@ describe('sidecar authenticator', () => {
 
     expect(JSON.stringify(auth)).not.toContain(token);
     expect(inspect(auth, { showHidden: true, depth: 10 })).not.toContain(token);
-    expect(JSON.parse(JSON.stringify(auth))).toEqual({ clientId: sidecar.clientId, orgId: sidecar.orgId });
+    expect(JSON.parse(JSON.stringify(auth))).toEqual({
+      clientId: sidecar.clientId,
+      orgId: sidecar.orgId,
+    });
   });
 
   it('raises SidecarError for an error status', async () => {
     const sidecar = await startSidecar();
     sidecar.failWith(503);
 
-    const error = await new SidecarAuthenticator(sidecar).getAccessToken().catch((caught: unknown) => caught);
+    const error = await new SidecarAuthenticator(sidecar)
+      .getAccessToken()
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(SidecarError);
     expect((error as SidecarError).code).toBe('ERR_TOKEN_SIDECAR');

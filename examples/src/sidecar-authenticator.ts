@@ -18,7 +18,12 @@
  * `expires_in` in seconds.
  */
 import { inspect } from 'node:util';
-import { type AccessToken, type Authenticator, type GetTokenOptions, UmapiError } from '@umapi/auth-core';
+import {
+  type AccessToken,
+  type Authenticator,
+  type GetTokenOptions,
+  UmapiError,
+} from '@umapi/auth-core';
 
 /** Options for {@link SidecarAuthenticator}. */
 export interface SidecarAuthenticatorOptions {
@@ -64,7 +69,11 @@ export class SidecarAuthenticator implements Authenticator {
     signal?.throwIfAborted();
 
     const cached = this.#token;
-    if (!forceRefresh && cached !== undefined && Date.now() < cached.expiresAt - this.#expiryMarginMs) {
+    if (
+      !forceRefresh &&
+      cached !== undefined &&
+      Date.now() < cached.expiresAt - this.#expiryMarginMs
+    ) {
       return { ...cached };
     }
 
@@ -83,7 +92,9 @@ export class SidecarAuthenticator implements Authenticator {
   }
 
   toJSON(): { clientId: string; orgId?: string } {
-    return this.orgId === undefined ? { clientId: this.clientId } : { clientId: this.clientId, orgId: this.orgId };
+    return this.orgId === undefined
+      ? { clientId: this.clientId }
+      : { clientId: this.clientId, orgId: this.orgId };
   }
 
   [inspect.custom](): string {
@@ -119,11 +130,15 @@ export class SidecarAuthenticator implements Authenticator {
       throw new SidecarError(`The token sidecar at ${this.#url} answered HTTP ${response.status}`);
     }
 
-    const body = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;
+    const body = (await response.json().catch(() => undefined)) as
+      | Record<string, unknown>
+      | undefined;
     const token = body?.access_token;
     const expiresInSeconds = body?.expires_in;
     if (typeof token !== 'string' || token.length === 0 || typeof expiresInSeconds !== 'number') {
-      throw new SidecarError(`The token sidecar at ${this.#url} sent no access_token and expires_in`);
+      throw new SidecarError(
+        `The token sidecar at ${this.#url} sent no access_token and expires_in`,
+      );
     }
 
     // expires_in is in seconds; the contract wants an epoch-milliseconds instant.

@@ -20,7 +20,10 @@ describe('testing with fakes', () => {
         { email: 'ada@example.com', firstname: 'Ada', groups: ['Engineering'] },
         { email: 'grace@example.org', type: 'enterpriseID' },
       ],
-      groups: [{ groupName: 'Engineering' }, { groupName: 'All Apps', type: 'PRODUCT_PROFILE', productName: 'All Apps' }],
+      groups: [
+        { groupName: 'Engineering' },
+        { groupName: 'All Apps', type: 'PRODUCT_PROFILE', productName: 'All Apps' },
+      ],
     });
   });
 
@@ -106,12 +109,21 @@ describe('testing with fakes', () => {
 
     expect(first?.email).toBe('ada@example.com');
     expect(second?.email).toBe('ada@example.com');
-    expect(umapi.requests.map((request) => request.status)).toEqual([undefined, 200, 502, 502, 200]);
+    expect(umapi.requests.map((request) => request.status)).toEqual([
+      undefined,
+      200,
+      502,
+      502,
+      200,
+    ]);
   });
 
   it('injects a failed token exchange', async () => {
     const connection = await connect();
-    ims.failNext({ status: 400, body: { error: 'invalid_client', error_description: 'invalid client_id parameter' } });
+    ims.failNext({
+      status: 400,
+      body: { error: 'invalid_client', error_description: 'invalid client_id parameter' },
+    });
 
     const error = await connection.user('ada@example.com').catch((caught: unknown) => caught);
 
@@ -122,21 +134,33 @@ describe('testing with fakes', () => {
 
   it('inspects requests and exchanges', async () => {
     const credentials = await ims.createOAuthCredentials();
-    const connection = new Connection({ auth: new OAuthS2S(credentials), endpoint: umapi.url, testMode: true });
+    const connection = new Connection({
+      auth: new OAuthS2S(credentials),
+      endpoint: umapi.url,
+      testMode: true,
+    });
     onTestFinished(() => connection.close());
     umapi.clearRequests();
 
-    await connection.execute([new UserAction({ email: 'ada@example.com' }).addGroups(['All Apps'])]);
+    await connection.execute([
+      new UserAction({ email: 'ada@example.com' }).addGroups(['All Apps']),
+    ]);
 
     const [request] = umapi.requests;
     expect(request?.method).toBe('POST');
     expect(request?.query).toEqual({ testOnly: 'true' });
     expect(request?.clientId).toBe(credentials.clientId);
     expect(request?.headers['x-api-key']).toBe(credentials.clientId);
-    expect(request?.body).toMatchObject([{ user: 'ada@example.com', do: [{ add: { group: ['All Apps'] } }] }]);
+    expect(request?.body).toMatchObject([
+      { user: 'ada@example.com', do: [{ add: { group: ['All Apps'] } }] },
+    ]);
 
     const exchange = ims.exchanges.findLast((entry) => entry.clientId === credentials.clientId);
-    expect(exchange).toMatchObject({ endpoint: '/ims/token/v3', grant: 'client_credentials', outcome: 'issued' });
+    expect(exchange).toMatchObject({
+      endpoint: '/ims/token/v3',
+      grant: 'client_credentials',
+      outcome: 'issued',
+    });
   });
 
   it('expires tokens by moving the IMS clock', async () => {
@@ -152,7 +176,9 @@ describe('testing with fakes', () => {
     const user = await connection.user('ada@example.com');
 
     expect(user?.email).toBe('ada@example.com');
-    const issued = ims.exchanges.filter((entry) => entry.clientId === credentials.clientId && entry.outcome === 'issued');
+    const issued = ims.exchanges.filter(
+      (entry) => entry.clientId === credentials.clientId && entry.outcome === 'issued',
+    );
     expect(issued).toHaveLength(2);
   });
 
@@ -171,7 +197,11 @@ describe('testing with fakes', () => {
       }
     }
 
-    expect(throttled.rateLimitStats(auth.clientId)?.users).toEqual({ limit: 1, served: 2, throttled: 1 });
+    expect(throttled.rateLimitStats(auth.clientId)?.users).toEqual({
+      limit: 1,
+      served: 2,
+      throttled: 1,
+    });
     expect(throttled.requests.map((request) => request.status)).toEqual([200, 429, 200]);
   });
 
@@ -187,7 +217,9 @@ describe('testing with fakes', () => {
     onTestFinished(() => connection.close());
 
     expect(secureUmapi.url.startsWith('https://')).toBe(true);
-    expect((await connection.status({ remote: true })).server.status).not.toMatch(/Unreachable|Unexpected/);
+    expect((await connection.status({ remote: true })).server.status).not.toMatch(
+      /Unreachable|Unexpected/,
+    );
     expect(await connection.user('nobody@example.com')).toBeNull();
   });
 
@@ -196,7 +228,9 @@ describe('testing with fakes', () => {
     onTestFinished(() => secureIms.close());
     const { ca: _ca, ...credentials } = await secureIms.createOAuthCredentials();
 
-    const error = await new OAuthS2S(credentials).getAccessToken().catch((caught: unknown) => caught);
+    const error = await new OAuthS2S(credentials)
+      .getAccessToken()
+      .catch((caught: unknown) => caught);
 
     expect((error as { code?: string }).code).toBe('ERR_UMAPI_CERTIFICATE');
   });

@@ -351,6 +351,25 @@ describe('requestImsToken responses', () => {
     expect(error.message.length).toBeLessThan(500);
   });
 
+  it('stops reading an oversized body', async () => {
+    const chunk = `<p>${'y'.repeat(64 * 1024)}</p>`;
+    const ims = await server((_request, response, index) => {
+      response.writeHead(index === 0 ? 502 : 200, { 'content-type': 'text/html' });
+      // 2 MiB in chunks: more than the client reads.
+      for (let i = 0; i < 32; i += 1) {
+        response.write(chunk);
+      }
+      response.end();
+    });
+
+    const error = await rejection(requestImsToken(tokenRequest(ims, { maxRetries: 1 })));
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect(error).toMatchObject({ status: 200, code: 'unexpected_response' });
+    expect(error.message).toContain('larger than 1048576 bytes');
+    expect(ims.requests).toHaveLength(2);
+  });
+
   it('reads the request id from x-request-id', async () => {
     const ims = await server((_request, response) =>
       sendJson(response, 400, { error: 'invalid_scope' }, { 'x-request-id': 'request-456' }),

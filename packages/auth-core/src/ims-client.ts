@@ -13,6 +13,7 @@ import {
   errorFromResponse,
   type ImsResponseText,
   parseTokenResponse,
+  readBodyText,
 } from './ims-response.js';
 import { type BackoffOptions, computeBackoff, parseRetryAfter, sleep } from './retry.js';
 import type { Transport } from './transport.js';
@@ -191,11 +192,12 @@ async function attemptOnce(
       redirect: 'manual',
       signal: controller.signal,
     });
-    const text = await response.text();
+    const { text, truncated } = await readBodyText(response);
     const answer: ImsResponseText = {
       status: response.status,
       headers: response.headers,
       text,
+      truncated,
       endpoint: settings.endpoint,
       secrets: settings.secrets,
     };

@@ -3,11 +3,16 @@ import { ImsError } from './errors.js';
 /** Maximum length of the excerpt of a non-JSON body kept in an `ImsError`, in characters. */
 export const BODY_EXCERPT_LENGTH = 200;
 
-/** An IMS response with its body read in full, before parsing. */
+/** Maximum size of a response body read, in bytes. IMS token responses are a few kilobytes. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** An IMS response with its body read, before parsing. */
 export interface ImsResponseText {
   status: number;
   headers: Headers;
   text: string;
+  /** True when the body was longer than {@link MAX_BODY_BYTES} and only its start was read. */
+  truncated: boolean;
   endpoint: string;
   /** Form values of the request, blanked out of any excerpt in case a server echoes them. */
   secrets: readonly string[];
@@ -19,6 +24,40 @@ export interface ParsedToken {
   tokenType: string;
   /** `expires_in` converted to milliseconds. */
   expiresInMs: number;
+}
+
+/**
+ * Reads a response body as UTF-8 text, stopping after `maxBytes`, so that a
+ * misconfigured server or proxy cannot fill memory with an endless body.
+ */
+export async function readBodyText(
+  response: Response,
+  maxBytes: number = MAX_BODY_BYTES,
+): Promise<{ text: string; truncated: boolean }> {
+  if (response.body === null) {
+    return { text: '', truncated: false };
+  }
+
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+
+    chunks.push(value);
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      const text = new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes));
+      return { text, truncated: true };
+    }
+  }
+
+  return { text: new TextDecoder().decode(Buffer.concat(chunks)), truncated: false };
 }
 
 /** Reads the IMS request id header and the `Date` header, which every `ImsError` carries. */
@@ -57,6 +96,10 @@ export function parseTokenResponse(
   answer: ImsResponseText,
   expiresInUnit: 'milliseconds' | 'seconds',
 ): ParsedToken {
+  if (answer.truncated) {
+    throw unexpected(answer, `a body larger than ${MAX_BODY_BYTES} bytes`);
+  }
+
   const body = parseJson(answer.text);
 
   if (body === undefined || typeof body !== 'object' || body === null || Array.isArray(body)) {

@@ -338,6 +338,15 @@ describe('Connection.request', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('rejects a GET with a JSON body', async () => {
+    const { server, connection } = await setUp();
+
+    await expect(connection.request('groups/x/0', { method: 'GET', json: {} })).rejects.toThrow(
+      /GET request cannot have a json body/,
+    );
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('rejects an absolute request path', async () => {
     const { server, connection } = await setUp();
 
@@ -660,6 +669,31 @@ describe('Connection.status', () => {
 
     expect(status.server.status).toMatch(/^Unreachable at /);
     expect(status.server.endpoint).toBe(setup.server.endpoint);
+  });
+
+  it('shares the budget of one client ID', async () => {
+    const server = await startScriptedServer(ims);
+    onTestFinished(() => server.close());
+    const first = await createTestAuthenticator(ims);
+    const other = await createTestAuthenticator(ims);
+    const connections = [first.auth, first.auth, other.auth].map(
+      (auth) => new Connection({ auth, endpoint: server.endpoint, rateLimits: { groups: 100 } }),
+    );
+    onTestFinished(async () => {
+      await Promise.all(connections.map((connection) => connection.close()));
+    });
+
+    for (const connection of connections) {
+      await connection.request('groups/x/0');
+    }
+    const [shared, sameClient, otherClient] = await Promise.all(
+      connections.map((connection) => connection.status()),
+    );
+
+    expect(shared?.local.rateLimits.groups.requests).toBe(2);
+    expect(sameClient?.local.rateLimits.groups.requests).toBe(2);
+    expect(otherClient?.local.rateLimits.groups.requests).toBe(1);
+    expect(shared?.local.requestsSent).toBe(1);
   });
 
   it('reports per-class rate-limit stats', async () => {

@@ -77,10 +77,9 @@ export function prepareRequest(
   const searchParams = new URLSearchParams(
     options.searchParams instanceof URLSearchParams
       ? options.searchParams
-      : Object.entries(options.searchParams ?? {}).map(([key, value]): [string, string] => [
-          key,
-          String(value),
-        ]),
+      : Object.entries(options.searchParams ?? {})
+          .filter(([, value]) => value !== undefined)
+          .map(([key, value]): [string, string] => [key, String(value)]),
   );
   for (const [key, value] of searchParams) {
     url.searchParams.append(key, value);
@@ -88,6 +87,9 @@ export function prepareRequest(
 
   const body = options.json === undefined ? undefined : JSON.stringify(options.json);
   const method = options.method ?? (body === undefined ? 'GET' : 'POST');
+  if (body !== undefined && method === 'GET') {
+    throw new TypeError('a GET request cannot have a json body; use method POST');
+  }
 
   return {
     method,

@@ -275,9 +275,9 @@ function requestUrl(input: FetchInput): URL {
 }
 
 /**
- * Turns a global `Request` (ky passes one) into arguments undici's own fetch
- * accepts: undici 7 does not recognise the Request class of the undici copy
- * bundled with Node 20 and would read it as the string "[object Request]".
+ * Turns a global `Request`, as ky passes, into arguments for undici's own fetch.
+ * Undici 7 does not recognise the Request class of the undici copy bundled
+ * with Node 20, so it would read the object as the string "[object Request]".
  */
 async function toUndiciArguments(
   input: FetchInput,

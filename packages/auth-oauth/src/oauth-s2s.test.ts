@@ -1,4 +1,4 @@
-import { ImsError } from '@umapi/auth-core';
+import { ImsError, TimeoutError } from '@umapi/auth-core';
 import { type FakeIms, startFakeIms } from '@umapi/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuthS2S } from './oauth-s2s.js';
@@ -127,6 +127,31 @@ describe('OAuthS2S rejections', () => {
     expect(error).toBeInstanceOf(ImsError);
     expect((error as ImsError).code).toBe('unexpected_response');
     expect((error as ImsError).status).toBe(403);
+  });
+
+  it.each([
+    ['no access_token', { token_type: 'bearer', expires_in: 86_399 }],
+    ['no expires_in', { access_token: 'x', token_type: 'bearer' }],
+    ['a negative expires_in', { access_token: 'x', token_type: 'bearer', expires_in: -5 }],
+    ['a JSON array', [1, 2]],
+  ])('rejects a 200 answer with %s', async (_case, body) => {
+    const auth = await newAuth();
+    ims.failNext({ status: 200, body });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).status).toBe(200);
+  });
+
+  it('times out a slow IMS', async () => {
+    const auth = await newAuth({ timeout: 50 });
+    ims.failNext({ delayMs: 1_000, times: 3 });
+
+    const error = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).timeoutMs).toBe(50);
   });
 
   it('does not cache a failure', async () => {

@@ -117,7 +117,7 @@ export class OAuthS2S implements Authenticator {
     return this.#transport.close();
   }
 
-  /** The non-secret fields, for logs and `JSON.stringify`. */
+  /** Returns the non-secret fields, for logs and `JSON.stringify`. */
   toJSON(): { clientId: string; orgId?: string; authHost: string } {
     return {
       clientId: this.clientId,

@@ -93,7 +93,7 @@ describe('OAuthS2S redaction', () => {
 });
 
 // The fake IMS runs in this process, so the child is awaited asynchronously:
-// spawnSync would block the event loop the fake needs to answer.
+// spawnSync would block the event loop that the fake needs to respond.
 function runChild(
   script: string,
   env: Record<string, string>,

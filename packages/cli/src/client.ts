@@ -40,6 +40,9 @@ const OPTION_SOURCES: Record<string, keyof RawSettings> = {
  * @throws ConfigurationError when an authenticator or the connection rejects
  * a value; each problem names the flag, variable or config key it came from.
  */
+// NOTE: the authenticators validate host names and key contents here, after
+// resolveSettings has passed, so those problems are reported in a second run
+// once the missing settings are fixed, not together with them.
 export function createClient(settings: ResolvedSettings, { connect }: { connect: boolean }): Client {
   const auth = withSourceNames(settings, () => createAuthenticator(settings));
   const connection = connect

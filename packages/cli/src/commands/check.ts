@@ -49,7 +49,7 @@ export async function runCheck(context: CommandContext): Promise<number> {
     await record({
       name: 'access token',
       ok: true,
-      detail: `issued by ${context.client.authHost}, expires ${formatExpiry(token.expiresAt)}`,
+      detail: `${context.client.strategy === 'JWTAuth' ? 'JWT exchange' : 'client_credentials grant'} at ${context.client.authHost}, expires ${formatExpiry(token.expiresAt)}`,
     });
 
     const connection = requireConnection(context);

@@ -26,10 +26,15 @@ export interface HttpErrorDetails {
  * (`{ "error_code": ..., "message": ... }`) when it sent one.
  */
 export class HttpError extends UmapiError {
+  /** HTTP status of the response. */
   readonly status: number;
+  /** HTTP method of the request. */
   readonly method: string;
+  /** Request path relative to the endpoint, without the query string. */
   readonly path: string;
+  /** The `X-Request-Id` this client sent. */
   readonly requestId: string | undefined;
+  /** The parsed JSON body, or a text excerpt of at most {@link MAX_BODY_EXCERPT} characters. */
   readonly body: unknown;
   /** UMAPI's `error_code`, such as `error.user.nonexistent`, when the body has one. */
   readonly errorCode: string | undefined;
@@ -90,18 +95,26 @@ export interface UnavailableErrorDetails {
 
 /**
  * Thrown when UMAPI stays unavailable: every retry failed with 429, 502, 503,
- * 504, a timeout or a network error, or the server advised a wait longer
- * than `maxRetryWaitMs`.
+ * 504, a timeout or a network error. Also thrown at once when the server
+ * advised a wait longer than `maxRetryWaitMs`, or when an earlier 429 paused
+ * the endpoint class of this client ID for longer than that.
  *
  * A scheduled job can read `retryAfterMs` and reschedule itself.
  */
 export class UnavailableError extends UmapiError {
+  /** HTTP method of the request. */
   readonly method: string;
+  /** Request path relative to the endpoint, without the query string. */
   readonly path: string;
+  /** How many attempts were sent; 0 when the call failed before sending. */
   readonly attempts: number;
+  /** Time from the start of the call to giving up, in milliseconds. */
   readonly elapsedMs: number;
+  /** HTTP status of the last response, if the last attempt got one. */
   readonly lastStatus: number | undefined;
+  /** The wait UMAPI advised before another attempt, in milliseconds, when it advised one. */
   readonly retryAfterMs: number | undefined;
+  /** The `X-Request-Id` of the last attempt. */
   readonly requestId: string | undefined;
 
   constructor(message: string, details: UnavailableErrorDetails) {
@@ -132,8 +145,11 @@ export interface ListingErrorDetails {
  * never ends early without notice. The error from the failed request is the `cause`.
  */
 export class ListingError extends UmapiError {
+  /** The listing that failed: `users` or `groups`. */
   readonly listing: 'users' | 'groups';
+  /** The page (from 0) whose request failed. */
   readonly page: number;
+  /** How many items earlier pages returned. */
   readonly itemsRead: number;
 
   constructor(message: string, details: ListingErrorDetails) {

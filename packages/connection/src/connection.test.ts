@@ -305,6 +305,18 @@ describe('Connection.request', () => {
     expect(delayMs).toBeLessThanOrEqual(2000);
   });
 
+  it('backs off when Retry-After is unreadable', async () => {
+    const { server, connection, log } = await setUp({ retryBaseDelayMs: 20 });
+    server.queue({ status: 429, headers: { 'retry-after': 'soon' } });
+
+    await connection.request('groups/x/0');
+
+    expect(server.requests).toHaveLength(2);
+    const delayMs = log.lines.find((line) => line.level === 'warn')?.details?.delayMs as number;
+    expect(delayMs).toBeGreaterThanOrEqual(0);
+    expect(delayMs).toBeLessThanOrEqual(20);
+  });
+
   it('retries a burst of 503s with backoff', async () => {
     const { server, connection } = await setUp();
     server.queue({ status: 503 }, { status: 502 }, { status: 504 });

@@ -2,7 +2,9 @@ import { createPublicKey, KeyObject, X509Certificate } from 'node:crypto';
 
 /** Options of {@link FakeIms.registerJwtClient}: a service-account (JWT) integration. */
 export interface RegisterJwtClientOptions {
+  /** The client ID (API key) the exchange must name. */
   clientId: string;
+  /** The client secret the exchange must send. */
   clientSecret: string;
   /** The org ID the JWT's `iss` claim must carry. */
   orgId: string;
@@ -18,7 +20,9 @@ export interface RegisterJwtClientOptions {
 
 /** Options of {@link FakeIms.registerOAuthClient}: an OAuth server-to-server integration. */
 export interface RegisterOAuthClientOptions {
+  /** The client ID (API key) the token request must name. */
   clientId: string;
+  /** The client secret the token request must send, in the form or HTTP Basic. */
   clientSecret: string;
   /** The org the client belongs to, reported by `verifyAccessToken`. */
   orgId?: string;

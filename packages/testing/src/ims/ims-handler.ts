@@ -2,7 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FakeClock } from '../clock.js';
 import { newRequestId } from '../ids.js';
 import { readBody } from '../server/body.js';
-import { type DelayTimers, type FaultQueue, replacesAnswer, sendFault } from '../server/faults.js';
+import {
+  type DelayTimers,
+  type FaultQueue,
+  replacesAnswer,
+  sendFault,
+  stallBody,
+} from '../server/faults.js';
 import { sendJson, setDateHeader } from '../server/respond.js';
 import type { TokenExchange } from './exchange-log.js';
 import { type ParsedForm, parseBasicAuth, parseForm } from './form.js';
@@ -63,6 +69,7 @@ export async function serveImsRequest(
   const fault = state.faults.take();
   if (fault) {
     await state.delays.wait(fault.delayMs ?? 0);
+    if (fault.stallBodyMs !== undefined) stallBody(response, fault.stallBodyMs, state.delays);
     if (replacesAnswer(fault)) {
       entry.outcome = fault.drop ? 'dropped' : 'fault';
       entry.status = fault.drop

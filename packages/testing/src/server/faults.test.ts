@@ -103,10 +103,34 @@ describe('failNext on the fake IMS', () => {
     await expect(pending).rejects.toThrow(TypeError);
   });
 
+  it('stalls a body mid-way', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ stallBodyMs: 60_000 });
+
+    const controller = new AbortController();
+    const response = await fetch(`${ims.url}/ims/token/v3`, { method: 'POST', signal: controller.signal });
+    expect(response.status).toBe(400);
+
+    const reading = response.text();
+    const timer = setTimeout(() => controller.abort(), 100);
+    await expect(reading).rejects.toMatchObject({ name: 'AbortError' });
+    clearTimeout(timer);
+  });
+
+  it('completes a briefly stalled body', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 502, body: { error: 'bad_gateway' }, stallBodyMs: 20 });
+
+    const response = await tokenRequest(ims.url);
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ error: 'bad_gateway' });
+  });
+
   it('validates its options', async () => {
     const ims = await useFakeIms();
     expect(() => ims.failNext({ times: 0 })).toThrow(/times/);
     expect(() => ims.failNext({ delayMs: -1 })).toThrow(/delayMs/);
+    expect(() => ims.failNext({ stallBodyMs: Number.NaN })).toThrow(/stallBodyMs/);
   });
 });
 

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * A fault for the next request(s). With only `delayMs`, the normal response
- * follows the delay. With `status`, `body` or `drop`, the injected response
+ * A fault for the next request(s). With only `delayMs` or `stallBodyMs`, the
+ * normal response is delayed or stalled. With `status`, `body` or `drop`, the injected response
  * replaces the normal one. With no field at all, the response is a 503 with
  * the service's usual error body.
  */
@@ -21,6 +21,12 @@ export interface FailNextOptions {
   retryAfter?: number | string;
   /** Wait this many real milliseconds before answering (or dropping). Default 0. */
   delayMs?: number;
+  /**
+   * Send the status, the headers and the first half of the body, then wait
+   * this many real milliseconds before the rest, as a stalled proxy does.
+   * Tests a client's timeout on reading the body. Default: no stall.
+   */
+  stallBodyMs?: number;
   /** Destroy the connection without an answer, as a crashed proxy does. Default `false`. */
   drop?: boolean;
   /** How many consecutive requests get this fault. Default 1. */
@@ -42,6 +48,11 @@ export class FaultQueue {
     if (!Number.isInteger(times) || times < 1) {
       throw new TypeError(
         `failNext({ times }) expects a positive integer, got ${String(fault.times)}.`,
+      );
+    }
+    if (fault.stallBodyMs !== undefined && !(fault.stallBodyMs >= 0)) {
+      throw new TypeError(
+        `failNext({ stallBodyMs }) expects milliseconds >= 0, got ${String(fault.stallBodyMs)}.`,
       );
     }
     if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
@@ -75,7 +86,7 @@ export class FaultQueue {
 /** Tells whether a fault replaces the normal response, rather than only delaying it. */
 export function replacesAnswer(fault: FailNextOptions): boolean {
   const hasOnlyDelay =
-    fault.delayMs !== undefined &&
+    (fault.delayMs !== undefined || fault.stallBodyMs !== undefined) &&
     fault.status === undefined &&
     fault.body === undefined &&
     fault.retryAfter === undefined &&
@@ -134,4 +145,24 @@ export function sendFault(
 
   response.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/**
+ * Makes the next `response.end(body)` send the first half of the body at
+ * once and the rest after `stallMs`. The response uses chunked encoding, so
+ * the client sees a started body that stops mid-way.
+ */
+export function stallBody(response: ServerResponse, stallMs: number, delays: DelayTimers): void {
+  const end = response.end.bind(response) as (chunk?: unknown) => ServerResponse;
+
+  const stalledEnd = (chunk?: unknown): ServerResponse => {
+    if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk)) return end(chunk);
+
+    const bytes = Buffer.from(chunk);
+    const half = Math.floor(bytes.length / 2);
+    response.write(bytes.subarray(0, half));
+    void delays.wait(stallMs).then(() => end(bytes.subarray(half)));
+    return response;
+  };
+  response.end = stalledEnd as ServerResponse['end'];
 }

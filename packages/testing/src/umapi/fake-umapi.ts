@@ -64,6 +64,7 @@ export interface FakeUmapi {
   readonly origin: string;
   /** The CA certificate (PEM) to pass as `ca`, when started with `https: true`. */
   readonly ca: string | undefined;
+  /** The org ID served; other org IDs in a path get 403. */
   readonly orgId: string;
   /** Fake-clock milliseconds per real millisecond. */
   readonly timeScale: number;
@@ -73,7 +74,9 @@ export interface FakeUmapi {
   readonly userCount: number;
   /** The fake's clock, epoch milliseconds, compressed by `timeScale`. */
   now(): number;
+  /** Sets the fake's clock to `epochMs`; it keeps running from there at `timeScale`. */
   setNow(epochMs: number): void;
+  /** Moves the fake's clock by `ms` budget milliseconds, for example a whole budget window. */
   advance(ms: number): void;
   /** Injects a fault into the next request(s); with `status: 429` and no body, UMAPI's throttling body is sent. */
   failNext(fault?: FailNextOptions): void;

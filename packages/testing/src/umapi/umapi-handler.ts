@@ -3,7 +3,13 @@ import type { FakeClock } from '../clock.js';
 import type { FakeIms } from '../ims/fake-ims.js';
 import { newRequestId } from '../ids.js';
 import { readBody } from '../server/body.js';
-import { type DelayTimers, type FaultQueue, replacesAnswer, sendFault } from '../server/faults.js';
+import {
+  type DelayTimers,
+  type FaultQueue,
+  replacesAnswer,
+  sendFault,
+  stallBody,
+} from '../server/faults.js';
 import { sendJson, setDateHeader } from '../server/respond.js';
 import { runActions, validateActionRequest } from './actions.js';
 import { authorize } from './authorize.js';
@@ -48,6 +54,7 @@ export async function serveUmapiRequest(
   const fault = state.faults.take();
   if (fault) {
     await state.delays.wait(fault.delayMs ?? 0);
+    if (fault.stallBodyMs !== undefined) stallBody(response, fault.stallBodyMs, state.delays);
     if (replacesAnswer(fault)) {
       entry.status = fault.drop
         ? undefined

@@ -66,7 +66,7 @@ export async function main(
     ...(options.ca === undefined ? {} : { ca: options.ca }),
   });
 
-  // Step 2: the connection. JWTAuth knows the org ID, so the connection needs none.
+  // Step 2: the connection. JWTAuth carries the org ID, so the connection needs none.
   const connection = new Connection({
     auth,
     testMode: true,

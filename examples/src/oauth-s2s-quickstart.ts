@@ -64,7 +64,7 @@ export async function main(
   });
 
   try {
-    // Pages are fetched as the loop asks for them.
+    // Each page is fetched when the loop reaches it.
     const users: UmapiUser[] = [];
     for await (const user of connection.users()) {
       users.push(user);

@@ -35,10 +35,10 @@ afterEach(async () => {
   await ims.close();
 });
 
-/** A connection to the fakes through OAuthS2S, the way the application builds it. */
+/** Connects to the fakes through OAuthS2S, the way the application does. */
 async function connect(options: Partial<ConnectionOptions> = {}): Promise<Connection> {
   const auth = new OAuthS2S(await ims.createOAuthCredentials());
-  // A zero backoff base keeps retries instant; waits the server advises are still honoured.
+  // A zero backoff base keeps retries instant, while waits the server advises are still honoured.
   const connection = new Connection({ auth, endpoint: umapi.url, retryBaseDelayMs: 0, ...options });
   onTestFinished(() => connection.close());
   return connection;

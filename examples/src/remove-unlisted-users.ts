@@ -23,7 +23,7 @@ export interface RemoveUnlistedUsersOptions {
   signal?: AbortSignal;
 }
 
-/** What {@link removeUnlistedUsers} did. */
+/** The outcome of {@link removeUnlistedUsers}. */
 export interface RemoveUnlistedUsersReport {
   /** Users listed. */
   checked: number;
@@ -39,7 +39,7 @@ export class TooManyRemovalsError extends UmapiError {
 
   constructor(wouldRemove: number, maxRemovals: number) {
     super(
-      `Refusing to remove ${wouldRemove} users, more than maxRemovals (${maxRemovals}): check the allow-list, or raise maxRemovals`,
+      `Removed nobody: ${wouldRemove} users are not on the allow-list, more than maxRemovals (${maxRemovals}). Check the allow-list, or raise maxRemovals`,
       'ERR_TOO_MANY_REMOVALS',
     );
     this.wouldRemove = wouldRemove;

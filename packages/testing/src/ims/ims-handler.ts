@@ -5,7 +5,7 @@ import { readBody } from '../server/body.js';
 import {
   type DelayTimers,
   type FaultQueue,
-  replacesAnswer,
+  replacesResponse,
   sendFault,
   stallBody,
 } from '../server/faults.js';
@@ -70,7 +70,7 @@ export async function serveImsRequest(
   if (fault) {
     await state.delays.wait(fault.delayMs ?? 0);
     if (fault.stallBodyMs !== undefined) stallBody(response, fault.stallBodyMs, state.delays);
-    if (replacesAnswer(fault)) {
+    if (replacesResponse(fault)) {
       entry.outcome = fault.drop ? 'dropped' : 'fault';
       entry.status = fault.drop
         ? undefined

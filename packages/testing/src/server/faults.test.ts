@@ -108,7 +108,10 @@ describe('failNext on the fake IMS', () => {
     ims.failNext({ stallBodyMs: 60_000 });
 
     const controller = new AbortController();
-    const response = await fetch(`${ims.url}/ims/token/v3`, { method: 'POST', signal: controller.signal });
+    const response = await fetch(`${ims.url}/ims/token/v3`, {
+      method: 'POST',
+      signal: controller.signal,
+    });
     expect(response.status).toBe(400);
 
     const reading = response.text();

@@ -19,7 +19,7 @@ export interface FailNextOptions {
   headers?: Record<string, string>;
   /** `Retry-After` header value: seconds as a number, or a string such as an HTTP date. */
   retryAfter?: number | string;
-  /** Wait this many real milliseconds before answering (or dropping). Default 0. */
+  /** Wait this many real milliseconds before responding (or dropping). Default 0. */
   delayMs?: number;
   /**
    * Send the status, the headers and the first half of the body, then wait
@@ -27,7 +27,7 @@ export interface FailNextOptions {
    * Tests a client's timeout on reading the body. Default: no stall.
    */
   stallBodyMs?: number;
-  /** Destroy the connection without an answer, as a crashed proxy does. Default `false`. */
+  /** Destroy the connection without a response, as a crashed proxy does. Default `false`. */
   drop?: boolean;
   /** How many consecutive requests get this fault. Default 1. */
   times?: number;
@@ -84,7 +84,7 @@ export class FaultQueue {
 }
 
 /** Tells whether a fault replaces the normal response, rather than only delaying it. */
-export function replacesAnswer(fault: FailNextOptions): boolean {
+export function replacesResponse(fault: FailNextOptions): boolean {
   const hasOnlyDelay =
     (fault.delayMs !== undefined || fault.stallBodyMs !== undefined) &&
     fault.status === undefined &&
@@ -94,7 +94,7 @@ export function replacesAnswer(fault: FailNextOptions): boolean {
   return !hasOnlyDelay;
 }
 
-/** Timers for delayed answers, cleared when the server closes so none outlives it. */
+/** Timers for delayed responses, cleared when the server closes so none outlives it. */
 export class DelayTimers {
   readonly #timers = new Set<NodeJS.Timeout>();
 
@@ -109,7 +109,7 @@ export class DelayTimers {
     });
   }
 
-  /** Cancels every pending delay. Their requests are never answered, and close() destroys their sockets. */
+  /** Cancels every pending delay. Their requests get no response, and close() destroys their sockets. */
   clear(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
@@ -117,7 +117,7 @@ export class DelayTimers {
 }
 
 /**
- * Sends the injected answer for `fault`, or destroys the socket for `drop`.
+ * Sends the injected response for `fault`, or destroys the socket for `drop`.
  * `defaultBody` supplies the service's error body when the fault has none.
  */
 export function sendFault(

@@ -6,7 +6,7 @@ import { readBody } from '../server/body.js';
 import {
   type DelayTimers,
   type FaultQueue,
-  replacesAnswer,
+  replacesResponse,
   sendFault,
   stallBody,
 } from '../server/faults.js';
@@ -55,7 +55,7 @@ export async function serveUmapiRequest(
   if (fault) {
     await state.delays.wait(fault.delayMs ?? 0);
     if (fault.stallBodyMs !== undefined) stallBody(response, fault.stallBodyMs, state.delays);
-    if (replacesAnswer(fault)) {
+    if (replacesResponse(fault)) {
       entry.status = fault.drop
         ? undefined
         : (fault.status ?? (fault.retryAfter !== undefined ? 429 : 503));
@@ -64,15 +64,19 @@ export async function serveUmapiRequest(
     }
   }
 
-  const answer = (status: number, payload: unknown, headers: Record<string, string> = {}): void => {
+  const respond = (
+    status: number,
+    payload: unknown,
+    headers: Record<string, string> = {},
+  ): void => {
     entry.status = status;
     sendJson(response, status, payload, headers);
   };
 
   if (url.pathname === '/status') {
     if (method !== 'GET')
-      return answer(405, errorBody('error.method_not_allowed', 'Use GET.'), { allow: 'GET' });
-    return answer(200, {
+      return respond(405, errorBody('error.method_not_allowed', 'Use GET.'), { allow: 'GET' });
+    return respond(200, {
       endpoint: state.endpoint,
       status: 'OK',
       version: '2.0.0-fake',
@@ -81,12 +85,12 @@ export async function serveUmapiRequest(
   }
 
   if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) {
-    return answer(404, errorBody('error.not_found', `No UMAPI resource at ${url.pathname}.`));
+    return respond(404, errorBody('error.not_found', `No UMAPI resource at ${url.pathname}.`));
   }
 
   const authorization = authorize(request.headers, state.ims.verifyAccessToken);
   if (!authorization.ok) {
-    return answer(
+    return respond(
       401,
       { result: 'error.unauthorized', message: authorization.message },
       {
@@ -98,10 +102,10 @@ export async function serveUmapiRequest(
 
   const route = matchRoute(url.pathname, method);
   if (route === undefined) {
-    return answer(404, errorBody('error.not_found', `No UMAPI resource at ${url.pathname}.`));
+    return respond(404, errorBody('error.not_found', `No UMAPI resource at ${url.pathname}.`));
   }
   if (route === 'method') {
-    return answer(
+    return respond(
       405,
       errorBody('error.method_not_allowed', `${method} is not allowed on this resource.`),
     );
@@ -109,7 +113,7 @@ export async function serveUmapiRequest(
 
   const tokenOrg = authorization.token.orgId;
   if (route.orgId !== state.orgId || (tokenOrg !== undefined && tokenOrg !== state.orgId)) {
-    return answer(
+    return respond(
       403,
       errorBody(
         'error.organization.forbidden',
@@ -126,12 +130,12 @@ export async function serveUmapiRequest(
     );
     if (!decision.allowed) {
       const retryAfterSeconds = Math.max(1, Math.ceil(decision.waitMs / state.timeScale / 1000));
-      return answer(429, UMAPI_THROTTLE_BODY, { 'retry-after': String(retryAfterSeconds) });
+      return respond(429, UMAPI_THROTTLE_BODY, { 'retry-after': String(retryAfterSeconds) });
     }
   }
 
   const result = handleRoute(route, url, body, state);
-  answer(result.status, result.body, result.headers);
+  respond(result.status, result.body, result.headers);
 }
 
 interface RouteResult {

@@ -5,6 +5,9 @@ import { DESIGNER_COUNT, EXAMPLE_ORG_COUNT, type Fixtures, PAGE_SIZE, startFixtu
 
 let fixtures: Fixtures;
 
+/** Secrets created by single tests, checked with the fixtures' secrets at the end. */
+const extraSecrets: string[] = [];
+
 beforeAll(async () => {
   assertBuilt();
   fixtures = await startFixtures();
@@ -91,6 +94,52 @@ describe.concurrent('umapi credential sources', () => {
     expect(result.stdout).toContain('Designers');
     expect(result.stderr).toMatch(/\d+ groups \(1 page\)/);
     expect(result.exitCode).toBe(0);
+  });
+
+  it('reads an encrypted key from the environment', async ({ expect }) => {
+    const { ims, umapi, jwt } = fixtures;
+    const encrypted = await ims.createJwtCredentials({ orgId: jwt.orgId, keyFormat: 'encrypted-pkcs8' });
+    extraSecrets.push(encrypted.clientSecret, encrypted.passphrase!, ...encrypted.privateKey.split('\n').filter((line) => line.length > 40));
+
+    // Keys pasted into a variable often carry literal \n in place of line breaks.
+    const result = await runCli(['check'], {
+      env: {
+        UMAPI_ORG_ID: encrypted.orgId,
+        UMAPI_CLIENT_ID: encrypted.clientId,
+        UMAPI_CLIENT_SECRET: encrypted.clientSecret,
+        UMAPI_TECH_ACCT_ID: encrypted.techAcctId,
+        UMAPI_PRIVATE_KEY: encrypted.privateKey.trim().replaceAll('\n', '\\n'),
+        UMAPI_PRIVATE_KEY_PASSPHRASE: encrypted.passphrase!,
+        UMAPI_HOST: umapi.url,
+        UMAPI_IMS_HOST: ims.url,
+      },
+    });
+
+    expect(result.stdout).toContain('Private key    from UMAPI_PRIVATE_KEY');
+    expect(result.stdout).toContain('All checks passed.');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('exits 2 for an encrypted key without its passphrase', async ({ expect }) => {
+    const { ims, umapi, jwt } = fixtures;
+    const encrypted = await ims.createJwtCredentials({ orgId: jwt.orgId, keyFormat: 'encrypted-pkcs8' });
+    extraSecrets.push(encrypted.clientSecret, encrypted.passphrase!, ...encrypted.privateKey.split('\n').filter((line) => line.length > 40));
+
+    const result = await runCli(['token'], {
+      env: {
+        UMAPI_ORG_ID: encrypted.orgId,
+        UMAPI_CLIENT_ID: encrypted.clientId,
+        UMAPI_CLIENT_SECRET: encrypted.clientSecret,
+        UMAPI_TECH_ACCT_ID: encrypted.techAcctId,
+        UMAPI_PRIVATE_KEY: encrypted.privateKey,
+        UMAPI_HOST: umapi.url,
+        UMAPI_IMS_HOST: ims.url,
+      },
+    });
+
+    expect(result.stderr).toContain('  - UMAPI_PRIVATE_KEY: ');
+    expect(result.stderr).toContain('UMAPI_PRIVATE_KEY_PASSPHRASE');
+    expect(result.exitCode).toBe(2);
   });
 
   it('lets a flag override the environment and the environment override the file', async ({ expect }) => {
@@ -216,7 +265,7 @@ describe('umapi output', () => {
 
     for (const { args, result } of transcripts) {
       const shown = args.includes('--show') ? result.stderr : `${result.stdout}\n${result.stderr}`;
-      for (const secret of fixtures.secrets()) {
+      for (const secret of [...fixtures.secrets(), ...extraSecrets]) {
         expect(shown, `umapi ${args.join(' ')}`).not.toContain(secret);
       }
       // Access tokens of the fake IMS are JWTs, which start with a base64url-encoded '{"'.

@@ -40,6 +40,10 @@ const OPTION_SOURCES: Record<string, keyof RawSettings> = {
  * @throws ConfigurationError when an authenticator or the connection rejects
  * a value; each problem names the flag, variable or config key it came from.
  */
+// JWTAuth names its `passphrase` option in messages; a CLI user sets it elsewhere.
+const PASSPHRASE_OPTION = /\bthe passphrase option\b/g;
+const PASSPHRASE_SETTINGS = 'UMAPI_PRIVATE_KEY_PASSPHRASE (or --passphrase, or enterprise.priv_key_pass)';
+
 // NOTE: the authenticators validate host names and key contents here, after
 // resolveSettings has passed, so those problems are reported in a second run
 // once the missing settings are fixed, not together with them.
@@ -115,5 +119,6 @@ function renameField(problem: ConfigurationProblem, settings: ResolvedSettings):
 
   // The key text can come from a file or a variable; either way the PEM source is what to fix.
   const setting = key === 'privateKeyData' ? settings.privateKey : settings.raw[key];
-  return setting === undefined ? problem : { field: setting.source, message: problem.message };
+  const message = problem.message.replace(PASSPHRASE_OPTION, PASSPHRASE_SETTINGS);
+  return setting === undefined ? { ...problem, message } : { field: setting.source, message };
 }

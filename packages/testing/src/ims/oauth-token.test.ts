@@ -166,6 +166,24 @@ describe('OAuth server-to-server token endpoint', () => {
     });
   }
 
+  it('serves 50 concurrent requests', async () => {
+    const before = ims.exchanges.length;
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        postForm(`${ims.url}/ims/token/v3`, form(), index % 2 === 0 ? 'urlencoded' : 'multipart'),
+      ),
+    );
+    const tokens = await Promise.all(
+      responses.map(
+        async (response) => ((await response.json()) as { access_token: string }).access_token,
+      ),
+    );
+
+    expect(responses.every((response) => response.status === 200)).toBe(true);
+    expect(new Set(tokens).size).toBe(50);
+    expect(ims.exchanges.length - before).toBe(50);
+  });
+
   it('does not issue OAuth tokens to a JWT-only client', async () => {
     const jwtCredentials = await ims.createJwtCredentials();
     const response = await postForm(`${ims.url}/ims/token/v3`, {

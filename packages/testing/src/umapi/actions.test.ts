@@ -255,6 +255,24 @@ describe('fake UMAPI actions', () => {
     expect(umapi.getUser('bo@example.com')?.groups).toEqual(['Sales', 'Support', 'Engineering']);
   });
 
+  it('applies concurrent requests without losing changes', async () => {
+    const { umapi, post } = await setUp();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, request) =>
+        post(
+          Array.from({ length: 10 }, (_, index) => ({
+            user: `c${request}-${index}@example.net`,
+            do: [{ createFederatedID: { country: 'US' } }, { add: { group: ['Sales'] } }],
+          })),
+        ),
+      ),
+    );
+
+    expect(answers.every(({ body }) => body.completed === 10)).toBe(true);
+    expect(umapi.userCount).toBe(202);
+    expect(umapi.listGroups().find((group) => group.groupName === 'Sales')?.memberCount).toBe(202);
+  });
+
   it('rejects more than 10 actions per request with 400', async () => {
     const { umapi, post } = await setUp();
     const actions = Array.from({ length: 11 }, (_, index) => ({

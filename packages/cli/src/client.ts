@@ -83,6 +83,7 @@ function createAuthenticator(settings: ResolvedSettings): OAuthS2S | JWTAuth {
     ...(settings.authHost === undefined ? {} : { authHost: settings.authHost.value }),
     ...(settings.authEndpoint === undefined ? {} : { authEndpoint: settings.authEndpoint.value }),
     ...(settings.sslVerify === undefined ? {} : { sslVerify: settings.sslVerify }),
+    ...(settings.timeoutMs === undefined ? {} : { timeout: settings.timeoutMs }),
   };
 
   if (settings.strategy === 'oauth') {

@@ -1,4 +1,5 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { inspect } from 'node:util';
 import { generate } from 'selfsigned';
 import { describe, expect, it } from 'vitest';
 import { postForm, signAssertion, useFakeIms } from '../test-helpers.js';
@@ -16,6 +17,22 @@ describe('createJwtCredentials', () => {
     expect(credentials.clientId).toMatch(/^[0-9a-f]{32}$/);
     expect(credentials.orgId).toBe(ims.orgId);
     expect(credentials.authHost).toBe(ims.url);
+  });
+
+  it('keeps secrets out of the fake', async () => {
+    const ims = await useFakeIms();
+    const credentials = await ims.createJwtCredentials();
+    await postForm(`${ims.url}/ims/exchange/jwt/`, {
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      jwt_token: await signAssertion(ims, credentials),
+    });
+
+    for (const dump of [inspect(ims, { depth: 10 }), JSON.stringify(ims)]) {
+      expect(dump).toContain(credentials.clientId);
+      expect(dump).not.toContain(credentials.clientSecret);
+      expect(dump).not.toContain('PRIVATE KEY');
+    }
   });
 
   it('hands out PKCS#1 PEM by default', async () => {

@@ -25,6 +25,12 @@ export async function generateRsaKeyPair(
   modulusLength: number,
   passphrase?: string,
 ): Promise<GeneratedKeyPair> {
+  if (!['pkcs1', 'pkcs8', 'encrypted-pkcs8'].includes(format)) {
+    throw new TypeError(
+      `createJwtCredentials({ keyFormat }) expects 'pkcs1', 'pkcs8' or 'encrypted-pkcs8', got ${String(format)}.`,
+    );
+  }
+
   const { publicKey, privateKey } = await generateKeyPairAsync('rsa', { modulusLength });
 
   if (format === 'pkcs1') {
@@ -41,14 +47,9 @@ export async function generateRsaKeyPair(
       passphrase: undefined,
     };
   }
-  if (format === 'encrypted-pkcs8') {
-    const secret = passphrase ?? randomHex(16);
-    const pem = exportPem(privateKey, { type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: secret });
-    return { publicKey, privateKey: pem, passphrase: secret };
-  }
-  throw new TypeError(
-    `createJwtCredentials({ keyFormat }) expects 'pkcs1', 'pkcs8' or 'encrypted-pkcs8', got ${String(format)}.`,
-  );
+  const secret = passphrase ?? randomHex(16);
+  const pem = exportPem(privateKey, { type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: secret });
+  return { publicKey, privateKey: pem, passphrase: secret };
 }
 
 function exportPem(

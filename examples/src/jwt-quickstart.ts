@@ -16,12 +16,14 @@
  *   npm run build -w @umapi/examples
  *   node examples/dist/src/jwt-quickstart.js jdoe@example.com "Support Team"
  *
- * The test beside this file runs `main()` against the fake IMS and fake UMAPI.
+ * UMAPI_HOST and UMAPI_IMS_HOST override Adobe's hosts. The test beside
+ * this file runs `main()` against the fake IMS and fake UMAPI, and
+ * `node-test/quickstarts.test.ts` runs the compiled program against them.
  */
 import { readFileSync } from 'node:fs';
 import { JWTAuth } from '@umapi/auth-jwt';
 import { Connection, type ExecuteResult, type UmapiUser, UserAction } from '@umapi/connection';
-import { isRunDirectly, reportFailure, requireEnv } from './run-directly.js';
+import { hostsFromEnv, isRunDirectly, reportFailure, requireEnv } from './run-directly.js';
 
 /** Credentials, endpoints and the test-mode action for {@link main}. */
 export interface JwtQuickstartOptions {
@@ -111,6 +113,7 @@ if (isRunDirectly(import.meta.url)) {
       techAcctId: requireEnv('UMAPI_TECH_ACCT_ID'),
       privateKey: readFileSync(requireEnv('UMAPI_PRIVATE_KEY_FILE')),
       ...(passphrase ? { passphrase } : {}),
+      ...hostsFromEnv(),
       user,
       group,
     });

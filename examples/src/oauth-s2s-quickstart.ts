@@ -13,11 +13,13 @@
  *   npm run build -w @umapi/examples
  *   node examples/dist/src/oauth-s2s-quickstart.js jdoe@example.com "Support Team"
  *
- * The test beside this file runs `main()` against the fake IMS and fake UMAPI.
+ * UMAPI_HOST and UMAPI_IMS_HOST override Adobe's hosts. The test beside
+ * this file runs `main()` against the fake IMS and fake UMAPI, and
+ * `node-test/quickstarts.test.ts` runs the compiled program against them.
  */
 import { OAuthS2S } from '@umapi/auth-oauth';
 import { Connection, type ExecuteResult, type UmapiUser, UserAction } from '@umapi/connection';
-import { isRunDirectly, reportFailure, requireEnv } from './run-directly.js';
+import { hostsFromEnv, isRunDirectly, reportFailure, requireEnv } from './run-directly.js';
 
 /** Credentials, endpoints and the test-mode action for {@link main}. */
 export interface OAuthQuickstartOptions {
@@ -96,6 +98,7 @@ if (isRunDirectly(import.meta.url)) {
       orgId: requireEnv('UMAPI_ORG_ID'),
       clientId: requireEnv('UMAPI_CLIENT_ID'),
       clientSecret: requireEnv('UMAPI_CLIENT_SECRET'),
+      ...hostsFromEnv(),
       user,
       group,
     });

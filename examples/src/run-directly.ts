@@ -26,6 +26,29 @@ export function requireEnv(name: string): string {
   return value.trim();
 }
 
+/**
+ * Reads the optional `UMAPI_HOST` and `UMAPI_IMS_HOST` variables, as the
+ * `umapi` command does: a host name gets `https://`, and an origin URL (such
+ * as a local fake's) is kept. Without them the programs talk to Adobe.
+ */
+export function hostsFromEnv(): { endpoint?: string; authHost?: string } {
+  const host = process.env.UMAPI_HOST?.trim();
+  const imsHost = process.env.UMAPI_IMS_HOST?.trim();
+  const hosts: { endpoint?: string; authHost?: string } = {};
+
+  if (host) {
+    const url = new URL(host.includes('://') ? host : `https://${host}`);
+    const path = url.pathname === '/' ? '/v2/usermanagement' : url.pathname.replace(/\/+$/, '');
+    hosts.endpoint = `${url.origin}${path}`;
+  }
+
+  if (imsHost) {
+    hosts.authHost = imsHost;
+  }
+
+  return hosts;
+}
+
 /** Prints an error as one line (its stable code first, for ours) and sets a failing exit code. */
 export function reportFailure(error: unknown): void {
   const text = isUmapiError(error) ? `${error.code}: ${error.message}` : String(error);

@@ -249,6 +249,22 @@ describe.concurrent('umapi remote failures', () => {
     expect(result.exitCode).toBe(1);
   });
 
+  it('exits 1 when a listing cannot reach UMAPI', async ({ expect }) => {
+    const port = await closedPort();
+    const { ims, oauth } = fixtures;
+    const config = await fixtures.writeConfig('unreachable/connector-umapi.yml', {
+      server: { host: `http://127.0.0.1:${port}`, auth_host: ims.url, retries: 0 },
+      integration: { org_id: oauth.orgId, client_id: oauth.clientId, client_secret: oauth.clientSecret },
+    });
+
+    const result = await runCli(['users', '--config', config]);
+
+    expect(result.stderr).toMatch(/^umapi: /m);
+    expect(result.stderr).toContain(`127.0.0.1:${port}`);
+    expect(result.stderr).not.toContain('    at ');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('exits 1 when UMAPI is unreachable', async ({ expect }) => {
     const port = await closedPort();
 

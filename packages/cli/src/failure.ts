@@ -62,6 +62,10 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     lines.push(...imsDetails(root));
   }
 
+  if (root instanceof NetworkError || root instanceof TimeoutError || root instanceof UnavailableError) {
+    lines.push('  hint: check the host settings (--host, --ims-host or the server: section) and that this machine can reach them; set HTTPS_PROXY if a proxy is required');
+  }
+
   const code = isUmapiError(root) ? root.code : 'ERR_UMAPI_UNEXPECTED';
   return {
     exitCode: ExitCode.remoteFailure,
@@ -93,7 +97,12 @@ function describe(error: unknown): string {
     return `${error.message} (UMAPI says: ${error.serverMessage})`;
   }
 
-  if (error instanceof UnavailableError || error instanceof NetworkError || error instanceof TimeoutError) {
+  if (error instanceof NetworkError) {
+    const systemCode = error.systemCode === undefined || error.message.includes(error.systemCode) ? '' : ` (${error.systemCode})`;
+    return `${error.message}${systemCode}`;
+  }
+
+  if (error instanceof UnavailableError || error instanceof TimeoutError) {
     return error.message;
   }
 

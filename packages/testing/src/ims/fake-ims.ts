@@ -53,7 +53,7 @@ export interface JwtCredentials {
   techAcctId: string;
   /** The private key as PEM. A secret: it never leaves the test process. */
   privateKey: string;
-  /** The passphrase of an encrypted private key; present only for `encrypted-pkcs8`. */
+  /** The passphrase of an encrypted private key, present only for `encrypted-pkcs8`. */
   passphrase?: string;
   /** Present only when `metascopes` was given, so the default object stays minimal. */
   metascopes?: string[];
@@ -111,7 +111,7 @@ export interface FakeIms {
   clockToleranceMs: number;
   /** The fake's clock, epoch milliseconds. */
   now(): number;
-  /** Sets the fake's clock to `epochMs`; it keeps running from there. */
+  /** Sets the fake's clock to `epochMs`, and it keeps running from there. */
   setNow(epochMs: number): void;
   /** Moves the fake's clock by `ms` milliseconds. */
   advance(ms: number): void;

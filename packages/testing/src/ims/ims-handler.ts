@@ -109,7 +109,7 @@ async function decide(
     return imsError(404, 'not_found', `No IMS endpoint at ${path}`);
   }
   if (method !== 'POST') {
-    return imsError(405, 'method_not_allowed', `Method ${method} is not allowed; send POST`);
+    return imsError(405, 'method_not_allowed', `Method ${method} is not allowed. Send POST.`);
   }
   if (!body) {
     return imsError(413, 'invalid_request', 'Request body too large');

@@ -80,7 +80,7 @@ function checkAssertion(
     return imsError(
       400,
       'invalid_signature',
-      `JWT algorithm ${String(parsed.header.alg)} is not supported; sign with RS256`,
+      `JWT algorithm ${String(parsed.header.alg)} is not supported. Sign with RS256.`,
     );
   }
 

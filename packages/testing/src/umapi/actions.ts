@@ -54,7 +54,7 @@ export function validateActionRequest(body: unknown): ActionRejection | ActionEn
   }
   if (body.length > MAX_ACTIONS_PER_REQUEST) {
     return {
-      message: `The request contains ${body.length} actions; at most ${MAX_ACTIONS_PER_REQUEST} are allowed per request.`,
+      message: `The request contains ${body.length} actions, but at most ${MAX_ACTIONS_PER_REQUEST} are allowed per request.`,
     };
   }
 
@@ -66,7 +66,7 @@ export function validateActionRequest(body: unknown): ActionRejection | ActionEn
       const groupCount = countGroups(command);
       if (groupCount > MAX_GROUPS_PER_STEP) {
         return {
-          message: `Action ${index} step ${step} names ${groupCount} groups; at most ${MAX_GROUPS_PER_STEP} are allowed per add or remove step.`,
+          message: `Action ${index} step ${step} names ${groupCount} groups, but at most ${MAX_GROUPS_PER_STEP} are allowed per add or remove step.`,
         };
       }
     }

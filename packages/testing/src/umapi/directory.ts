@@ -166,7 +166,7 @@ export class Directory {
     return refs;
   }
 
-  /** Reads the user behind `ref`; throws if it was removed. */
+  /** Reads the user behind `ref`, and throws if it was removed. */
   user(ref: UserRef): UmapiUser {
     const user = this.#read(ref);
     if (!user) throw new Error(`User ${String(ref)} no longer exists.`);

@@ -74,7 +74,7 @@ export interface FakeUmapi {
   readonly userCount: number;
   /** The fake's clock, epoch milliseconds, compressed by `timeScale`. */
   now(): number;
-  /** Sets the fake's clock to `epochMs`; it keeps running from there at `timeScale`. */
+  /** Sets the fake's clock to `epochMs`, and it keeps running from there at `timeScale`. */
   setNow(epochMs: number): void;
   /** Moves the fake's clock by `ms` budget milliseconds, for example a whole budget window. */
   advance(ms: number): void;

@@ -113,7 +113,7 @@ export function resolveRateLimits(
   for (const [name, value] of Object.entries(option)) {
     if (!(name in DEFAULT_RATE_LIMITS)) {
       throw new TypeError(
-        `rateLimits.${name} is not a request class; use users, groupUsers, groups or actions.`,
+        `rateLimits.${name} is not a request class. Use users, groupUsers, groups or actions.`,
       );
     }
     if (value === undefined) continue;

@@ -109,7 +109,7 @@ describe('removeUnlistedUsers', () => {
     expect(umapi.userCount).toBe(5);
   });
 
-  it('recovers when one token exchange answers 503', async () => {
+  it('recovers from one 503 token response', async () => {
     const connection = await connect();
     ims.failNext({ status: 503, retryAfter: 0 });
 

@@ -31,7 +31,7 @@ interface Sidecar {
   orgId: string;
   /** Requests the sidecar received. */
   readonly requests: number;
-  /** Holds every answer from now on until `release()`, to keep requests in flight. */
+  /** Holds every response from now on until `release()`, to keep requests in flight. */
   hold(): void;
   /** Answers the held request with this index (0 is the first held), or every held request. */
   release(index?: number): void;

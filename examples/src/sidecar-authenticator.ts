@@ -14,7 +14,7 @@
  * - drop the token on `invalidate()`, which `Connection` calls after a 401;
  * - keep the token out of `JSON.stringify` and `util.inspect` output.
  *
- * The sidecar answers `GET <url>` with `{ "access_token": "…", "expires_in": 86399 }`,
+ * The sidecar responds to `GET <url>` with `{ "access_token": "…", "expires_in": 86399 }`,
  * `expires_in` in seconds.
  */
 import { inspect } from 'node:util';
@@ -37,7 +37,7 @@ export interface SidecarAuthenticatorOptions {
   expiryMarginMs?: number;
 }
 
-/** Thrown when the sidecar cannot be reached or sends an unusable answer. */
+/** Thrown when the sidecar cannot be reached or sends an unusable response. */
 export class SidecarError extends UmapiError {
   constructor(message: string, cause?: unknown) {
     super(message, 'ERR_TOKEN_SIDECAR', { cause });
@@ -127,7 +127,9 @@ export class SidecarAuthenticator implements Authenticator {
 
     if (!response.ok) {
       await response.body?.cancel();
-      throw new SidecarError(`The token sidecar at ${this.#url} answered HTTP ${response.status}`);
+      throw new SidecarError(
+        `The token sidecar at ${this.#url} responded with HTTP ${response.status}`,
+      );
     }
 
     const body = (await response.json().catch(() => undefined)) as

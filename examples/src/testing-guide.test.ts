@@ -97,7 +97,7 @@ describe('testing with fakes', () => {
     expect(umapi.requests.map((request) => request.status)).toEqual([429, 200]);
   });
 
-  it('injects a dropped connection, a delay and a non-JSON answer', async () => {
+  it('injects a dropped connection, a delay and a non-JSON response', async () => {
     const connection = await connect();
     umapi.clearRequests();
     umapi.failNext({ drop: true });
@@ -116,6 +116,26 @@ describe('testing with fakes', () => {
       502,
       200,
     ]);
+  });
+
+  it('injects a body that stalls half-way', async () => {
+    const auth = new OAuthS2S(await ims.createOAuthCredentials());
+    // A per-attempt timeout far below the stall: the first attempt times out and is retried.
+    const connection = new Connection({
+      auth,
+      endpoint: umapi.url,
+      timeout: 500,
+      retryBaseDelayMs: 0,
+    });
+    onTestFinished(() => connection.close());
+    umapi.clearRequests();
+    umapi.failNext({ stallBodyMs: 10_000 });
+
+    const user = await connection.user('ada@example.com');
+
+    expect(user?.email).toBe('ada@example.com');
+    expect(umapi.requests).toHaveLength(2);
+    expect((await connection.status()).local.retries).toBe(1);
   });
 
   it('injects a failed token exchange', async () => {
@@ -170,7 +190,7 @@ describe('testing with fakes', () => {
     await connection.user('ada@example.com');
 
     // 25 hours later on the fake's clock, the 24-hour token has expired:
-    // UMAPI answers 401, and the connection gets a new token and retries.
+    // UMAPI responds with 401, and the connection gets a new token and retries.
     ims.advance(25 * 60 * 60 * 1000);
     onTestFinished(() => ims.advance(-25 * 60 * 60 * 1000));
     const user = await connection.user('ada@example.com');

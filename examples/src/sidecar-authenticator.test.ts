@@ -166,10 +166,10 @@ describe('sidecar authenticator', () => {
 
     sidecar.hold();
     const early = auth.getAccessToken();
-    await vi.waitFor(() => expect(sidecar.requests).toBe(1));
+    await vi.waitFor(() => expect(sidecar.requests).toBe(1), { timeout: 10_000 });
     auth.invalidate();
     const late = auth.getAccessToken();
-    await vi.waitFor(() => expect(sidecar.requests).toBe(2));
+    await vi.waitFor(() => expect(sidecar.requests).toBe(2), { timeout: 10_000 });
 
     // The late request finishes first; the early one must not overwrite its token.
     sidecar.release(1);

@@ -124,12 +124,12 @@ describe('testing with fakes', () => {
     const connection = new Connection({
       auth,
       endpoint: umapi.url,
-      timeout: 500,
+      timeout: 2_000,
       retryBaseDelayMs: 0,
     });
     onTestFinished(() => connection.close());
     umapi.clearRequests();
-    umapi.failNext({ stallBodyMs: 10_000 });
+    umapi.failNext({ stallBodyMs: 30_000 });
 
     const user = await connection.user('ada@example.com');
 

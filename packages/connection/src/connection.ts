@@ -237,10 +237,18 @@ export class Connection {
    * request and 10 steps per action, larger actions split in order. In test
    * mode UMAPI validates the actions and changes nothing.
    *
+   * A request that fails as a whole (for example with `UnavailableError`
+   * after its retries) does not reject the call. Its actions are reported
+   * in `result.errors` with the error as `cause`, and the following batches
+   * are still sent.
+   *
    * @param actions - Actions from the `UserAction` builder, or their JSON.
-   * @param options - `immediate: false` keeps a last partial batch queued for later.
+   * @param options - `immediate` sends every queued action now. It defaults to true, as
+   *   `execute_multiple` does in Adobe's Python umapi-client v3. With `false` a last partial
+   *   batch stays queued for a later call.
    * @returns Counts of queued, sent and completed actions, and each error mapped to the caller's action index.
-   * @throws The errors of {@link Connection.request} when a batch cannot be sent.
+   * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
+   * @throws The signal's reason when the signal was aborted before the call; nothing is then queued or sent.
    */
   execute(
     actions: readonly (UserAction | UserActionJson)[],

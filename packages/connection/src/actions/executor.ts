@@ -72,7 +72,11 @@ export interface ActionExecutorOptions {
 
 /** Options of `execute()`. */
 export interface ExecuteOptions {
-  /** Send every queued action now, even if fewer than 10 are waiting. Default false. */
+  /**
+   * Send every queued action now, even if fewer than 10 are waiting. Default
+   * false here, so a bare executor only sends full batches.
+   * `Connection.execute()` passes true unless its caller sets false.
+   */
   immediate?: boolean;
   signal?: AbortSignal;
 }
@@ -81,7 +85,10 @@ export interface ExecuteOptions {
 export interface ActionExecutor {
   /**
    * Checks and queues actions, then sends full batches of 10 entries, or
-   * every queued entry when `immediate` is true.
+   * every queued entry when `immediate` is true (default false).
+   *
+   * A request that fails as a whole does not reject the call: its actions
+   * are reported in `errors` with the failure as `cause`.
    *
    * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
    * @throws The signal's `reason` when the signal was aborted before the call.

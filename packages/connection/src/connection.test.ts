@@ -1,5 +1,10 @@
 import { inspect } from 'node:util';
-import { ConfigurationError, createAuthenticator, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import {
+  type Authenticator,
+  ConfigurationError,
+  createAuthenticator,
+  MAX_TIMER_DELAY_MS,
+} from '@umapi/auth-core';
 import { JWTAuth } from '@umapi/auth-jwt';
 import type { FakeIms } from '@umapi/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -706,6 +711,40 @@ describe('Connection.status', () => {
     expect(sameClient?.local.rateLimits.groups.requests).toBe(2);
     expect(otherClient?.local.rateLimits.groups.requests).toBe(1);
     expect(shared?.local.requestsSent).toBe(1);
+  });
+
+  it('takes the budget slot after the token', async () => {
+    const server = await startScriptedServer(ims);
+    onTestFinished(() => server.close());
+    server.queue({ status: 503 });
+    const { auth: inner } = await createTestAuthenticator(ims);
+    const grantsWhenTokenReady: number[] = [];
+    let connection: Connection | undefined;
+    const auth: Authenticator = {
+      clientId: inner.clientId,
+      orgId: inner.orgId,
+      async getAccessToken(options) {
+        const token = await inner.getAccessToken(options);
+        const status = await connection!.status();
+        grantsWhenTokenReady.push(status.local.rateLimits.groups.requests);
+        return token;
+      },
+    };
+    connection = new Connection({
+      auth,
+      endpoint: server.endpoint,
+      rateLimits: { groups: 100 },
+      retryBaseDelayMs: 1,
+    });
+    onTestFinished(() => connection!.close());
+
+    await connection.request('groups/x/0');
+    const status = await connection.status();
+
+    // Each attempt gets its token before its slot, so no slot waits on the IMS.
+    expect(grantsWhenTokenReady).toEqual([0, 1]);
+    expect(status.local.rateLimits.groups.requests).toBe(2);
+    expect(server.requests).toHaveLength(2);
   });
 
   it('reports per-class rate-limit stats', async () => {

@@ -82,12 +82,17 @@ export async function sendWithRetries(
           settings.maxRetryWaitMs,
         );
       }
+    }
 
+    // The token comes before the budget slot: a slow IMS exchange between
+    // the slot and the fetch would eat the scheduler's safety margin.
+    const token = await getToken(settings.auth, signal, rejectedToken);
+    rejectedToken = undefined;
+
+    if (endpointClass !== undefined) {
       await settings.limiter.acquire(endpointClass, signal);
     }
 
-    const token = await getToken(settings.auth, signal, rejectedToken);
-    rejectedToken = undefined;
     const requestId = settings.nextRequestId();
     const headers = settings.buildHeaders(request, token.token, requestId);
 

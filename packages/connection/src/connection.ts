@@ -160,6 +160,10 @@ export class Connection {
    * @throws ResponseError for a 2xx response that is not JSON, or whose `result` is `error`.
    * @throws The signal's reason when it aborts; an already-aborted signal sends nothing.
    *
+   * A sync marker set by {@link Connection.startSync} or
+   * {@link Connection.endSync} rides on this request as its `Pragma` header,
+   * unless `options.headers` already sets a `Pragma`.
+   *
    * @example
    * const { body } = await connection.request(`groups/${connection.orgId}/0`);
    */
@@ -169,6 +173,7 @@ export class Connection {
   ): Promise<UmapiResponse<Body>> {
     options.signal?.throwIfAborted();
     const prepared = prepareRequest(this.endpoint, path, options);
+    this.#attachSyncMarker(prepared);
     return (await this.#send(prepared, options.signal)) as UmapiResponse<Body>;
   }
 
@@ -265,12 +270,31 @@ export class Connection {
     return this.#executor.executeQueued({ signal: options.signal });
   }
 
-  /** Marks the next action request as the start of a sync run (`Pragma: umapi-sync-start`). */
+  /**
+   * Marks the start of a sync run. Sends nothing itself: the next UMAPI
+   * request of any kind (an action POST, a listing page, `user()` or
+   * `request()`) carries `Pragma: umapi-sync-start`, as in Adobe's Python
+   * umapi-client v3. Retries of that request carry it too, and later
+   * requests do not. `status()` never carries a marker.
+   *
+   * @example
+   * connection.startSync();
+   * await connection.execute(actions); // the first action POST carries the start marker
+   */
   startSync(): void {
     this.#executor.startSync();
   }
 
-  /** Marks the next action request as the end of a sync run (`Pragma: umapi-sync-end`). */
+  /**
+   * Marks the end of a sync run. Sends nothing itself: the next UMAPI
+   * request of any kind carries `Pragma: umapi-sync-end`, or the request
+   * after it when a start marker is still pending. With no actions queued,
+   * the marker rides on the next listing page, `user()` or `request()` call.
+   *
+   * @example
+   * connection.endSync();
+   * await connection.executeQueued(); // the last batch, if one is queued, carries the end marker
+   */
   endSync(): void {
     this.#executor.endSync();
   }
@@ -371,6 +395,21 @@ export class Connection {
     const response = await this.#send(prepared, options.signal);
     return response.body;
   };
+
+  // A caller's own Pragma header wins, and the marker then waits for the next request.
+  // NOTE: a marker taken by a request that fails is not sent again, because
+  // UMAPI may already have received it on one of the attempts.
+  #attachSyncMarker(prepared: PreparedRequest): void {
+    const hasPragma = Object.keys(prepared.headers).some((name) => name.toLowerCase() === 'pragma');
+    if (hasPragma) {
+      return;
+    }
+
+    const marker = this.#executor.takeSyncMarker();
+    if (marker !== undefined) {
+      prepared.headers.Pragma = marker;
+    }
+  }
 
   #send(prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<UmapiResponse> {
     const endpointClass = classifyRequest(prepared.method, prepared.path);

@@ -201,6 +201,97 @@ describe('Connection actions with the fake UMAPI', () => {
     ]);
   });
 
+  it('sends the end marker on a listing when nothing is queued', async () => {
+    const { umapi, connection } = await setUp({ users: 3 });
+
+    connection.startSync();
+    await connection.execute([createAction(1)]);
+    connection.endSync();
+    const flushed = await connection.executeQueued();
+    const emails: string[] = [];
+    for await (const user of connection.users()) {
+      emails.push(user.email);
+    }
+    await connection.user('new1@example.com');
+
+    expect(flushed.sent).toBe(0);
+    expect(emails).toHaveLength(4);
+    expect(umapi.requests.map((request) => [request.method, request.pragma])).toEqual([
+      ['POST', 'umapi-sync-start'],
+      ['GET', 'umapi-sync-end'],
+      ['GET', undefined],
+    ]);
+  });
+
+  it('keeps the marker on retries of its request', async () => {
+    const { umapi, connection } = await setUp({ users: 1 });
+    umapi.failNext({ status: 503 });
+
+    connection.endSync();
+    for await (const _user of connection.users()) {
+      // Only the requests matter here.
+    }
+    for await (const _group of connection.groups()) {
+      // Only the requests matter here.
+    }
+
+    expect(umapi.requests.map((request) => [request.status, request.pragma])).toEqual([
+      [503, 'umapi-sync-end'],
+      [200, 'umapi-sync-end'],
+      [200, undefined],
+    ]);
+  });
+
+  it('sends a pending start before a pending end', async () => {
+    const { umapi, connection } = await setUp({ users: 1 });
+
+    connection.startSync();
+    connection.endSync();
+    await connection.user('nobody@example.com');
+    await connection.user('nobody@example.com');
+    await connection.user('nobody@example.com');
+
+    expect(umapi.requests.map((request) => request.pragma)).toEqual([
+      'umapi-sync-start',
+      'umapi-sync-end',
+      undefined,
+    ]);
+  });
+
+  it('leaves the marker pending after a caller Pragma', async () => {
+    const { umapi, connection } = await setUp({ users: 1 });
+    const groupsPath = `groups/${umapi.orgId}/0`;
+
+    connection.startSync();
+    await connection.request(groupsPath, { headers: { pragma: 'no-cache' } });
+    await expect(connection.request('https://example.com/x')).rejects.toThrow(TypeError);
+    await connection.request(groupsPath);
+
+    expect(umapi.requests.map((request) => request.pragma)).toEqual([
+      'no-cache',
+      'umapi-sync-start',
+    ]);
+  });
+
+  it('sends no empty action request for a marker', async () => {
+    const { umapi, connection } = await setUp({ users: 0 });
+
+    connection.startSync();
+    connection.endSync();
+    const queued = await connection.execute([createAction(1)], { immediate: false });
+    const flushed = await connection.executeQueued();
+    const empty = await connection.executeQueued();
+
+    expect(queued.sent).toBe(0);
+    expect(flushed.sent).toBe(1);
+    expect(empty.sent).toBe(0);
+    expect(umapi.requests.map((request) => [request.method, request.pragma])).toEqual([
+      ['POST', 'umapi-sync-start'],
+    ]);
+    const status = await connection.status();
+    expect(status.local.actionsQueued).toBe(0);
+  });
+
   it('queues a partial batch until executeQueued', async () => {
     const { umapi, connection } = await setUp({ users: 0 });
 

@@ -99,7 +99,10 @@ export interface ActionExecutor {
   ): Promise<ExecuteResult>;
   /** Sends every queued action. */
   executeQueued(options?: { signal?: AbortSignal }): Promise<ExecuteResult>;
-  /** Makes the next request carry `Pragma: umapi-sync-start`. */
+  /**
+   * Makes the next request carry `Pragma: umapi-sync-start`: the next action
+   * request, or whichever request first calls `takeSyncMarker()`.
+   */
   startSync(): void;
   /**
    * Makes the next request carry `Pragma: umapi-sync-end`, or the one after
@@ -110,7 +113,7 @@ export interface ActionExecutor {
    * Returns the pending marker and clears it, for a request that is not an
    * action request. Adobe's Python client sends the markers on the next
    * request of any kind, so a sync that ends with an empty queue still
-   * reports its end on the next listing or status call.
+   * reports its end on the next listing or lookup.
    */
   takeSyncMarker(): SyncMarker | undefined;
   /** Totals since the executor was created: actions queued now, sent and completed. */

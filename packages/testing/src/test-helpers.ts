@@ -27,6 +27,8 @@ export interface AssertionOverrides {
   /** `exp` in epoch seconds. Default: 5 minutes after `nowMs`. */
   exp?: number | undefined;
   iat?: number | undefined;
+  /** `nbf` in epoch seconds. Default: not set. */
+  nbf?: number | undefined;
   metascopes?: string[];
   /** Origin used in the metascope claim names. Default the fake's URL. */
   metascopeOrigin?: string;
@@ -54,7 +56,7 @@ export async function signAssertion(
   for (const metascope of overrides.metascopes ?? ['ent_user_sdk'])
     claims[`${origin}/s/${metascope}`] = true;
 
-  for (const name of ['iss', 'sub', 'aud', 'exp', 'iat'] as const) {
+  for (const name of ['iss', 'sub', 'aud', 'exp', 'iat', 'nbf'] as const) {
     if (!(name in overrides)) continue;
     if (overrides[name] === undefined) delete claims[name];
     else claims[name] = overrides[name];

@@ -23,7 +23,7 @@ export interface FakeImsOptions extends ListenOptions {
   orgId?: string;
   /** Lifetime of issued access tokens in milliseconds. Default 24 hours, as IMS issues them. */
   tokenLifetimeMs?: number;
-  /** Leeway in milliseconds when checking a JWT's `exp`. Default 30 seconds. */
+  /** Leeway in milliseconds when checking a JWT's `exp`, `iat` and `nbf`. Default 30 seconds. */
   clockToleranceMs?: number;
   /** Time source in epoch milliseconds. Default `Date.now`. `setNow` and `advance` move it further. */
   now?: () => number;
@@ -107,7 +107,7 @@ export interface FakeIms {
   readonly exchanges: readonly TokenExchange[];
   /** Lifetime of access tokens issued from now on, in milliseconds. */
   tokenLifetimeMs: number;
-  /** Leeway for a JWT's `exp`, in milliseconds. */
+  /** Leeway for a JWT's `exp`, `iat` and `nbf`, in milliseconds. */
   clockToleranceMs: number;
   /** The fake's clock, epoch milliseconds. */
   now(): number;

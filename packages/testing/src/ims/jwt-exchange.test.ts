@@ -161,6 +161,18 @@ describe('JWT exchange', () => {
       error: 'invalid_token',
     },
     {
+      name: 'iat in the future',
+      form: () => fields({ iat: Math.floor(Date.now() / 1000) + 120 }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
+      name: 'nbf in the future',
+      form: () => fields({ nbf: Math.floor(Date.now() / 1000) + 120 }),
+      status: 400,
+      error: 'invalid_token',
+    },
+    {
       name: 'wrong iss',
       form: () => fields({ iss: 'AAAAAAAAAAAAAAAAAAAAAAAA@AdobeOrg' }),
       status: 400,
@@ -327,6 +339,61 @@ describe('JWT exchange clock', () => {
 
     ims.clockToleranceMs = 60_000;
     expect((await postForm(`${ims.url}/ims/exchange/jwt/`, form)).status).toBe(200);
+  });
+
+  it('applies the clock tolerance to iat and nbf', async () => {
+    const ims = await useFakeIms({ clockToleranceMs: 10_000 });
+    const credentials = await ims.createJwtCredentials();
+    const nowSeconds = Math.floor(ims.now() / 1000);
+    ims.setNow(nowSeconds * 1000);
+    const form = async (overrides: AssertionOverrides) => ({
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+      jwt_token: await signAssertion(ims, credentials, overrides),
+    });
+    const atEdge = await form({ iat: nowSeconds + 10, nbf: nowSeconds + 10 });
+    const iatAhead = await form({ iat: nowSeconds + 11 });
+    const nbfAhead = await form({ iat: nowSeconds, nbf: nowSeconds + 11 });
+
+    expect((await postForm(`${ims.url}/ims/exchange/jwt/`, atEdge)).status).toBe(200);
+
+    const early = await postForm(`${ims.url}/ims/exchange/jwt/`, iatAhead);
+    const earlyBody = (await early.json()) as { error: string; error_description: string };
+    expect(early.status).toBe(400);
+    expect(earlyBody.error).toBe('invalid_token');
+    expect(earlyBody.error_description).toMatch(/^JWT not yet valid: its iat claim/);
+
+    const earlyNbf = await postForm(`${ims.url}/ims/exchange/jwt/`, nbfAhead);
+    const earlyNbfBody = (await earlyNbf.json()) as { error_description: string };
+    expect(earlyNbf.status).toBe(400);
+    expect(earlyNbfBody.error_description).toMatch(/^JWT not yet valid: its nbf claim/);
+
+    ims.advance(1_000);
+    expect((await postForm(`${ims.url}/ims/exchange/jwt/`, iatAhead)).status).toBe(200);
+    expect((await postForm(`${ims.url}/ims/exchange/jwt/`, nbfAhead)).status).toBe(200);
+  });
+
+  it('checks iat after exp and before iss', async () => {
+    const ims = await useFakeIms();
+    const credentials = await ims.createJwtCredentials();
+    const nowSeconds = Math.floor(ims.now() / 1000);
+    const post = async (overrides: AssertionOverrides) => {
+      const response = await postForm(`${ims.url}/ims/exchange/jwt/`, {
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        jwt_token: await signAssertion(ims, credentials, overrides),
+      });
+      return ((await response.json()) as { error_description: string }).error_description;
+    };
+
+    const expiredAndEarly = await post({ exp: nowSeconds - 120, iat: nowSeconds + 120 });
+    const earlyAndWrongIss = await post({
+      iat: nowSeconds + 120,
+      iss: 'AAAAAAAAAAAAAAAAAAAAAAAA@AdobeOrg',
+    });
+
+    expect(expiredAndEarly).toBe('JWT token is expired');
+    expect(earlyAndWrongIss).toMatch(/^JWT not yet valid/);
   });
 
   it('follows mocked Date by default', async () => {

@@ -108,6 +108,16 @@ function checkAssertion(
     return imsError(400, 'invalid_token', 'JWT token is expired');
   }
 
+  // A client whose clock runs ahead signs an assertion that is not valid yet.
+  const notYetValid = futureClaim(payload, context);
+  if (notYetValid) {
+    return imsError(
+      400,
+      'invalid_token',
+      `JWT not yet valid: its ${notYetValid} claim is later than the server time plus the clock tolerance`,
+    );
+  }
+
   if (payload.iss !== client.orgId) {
     return imsError(
       400,
@@ -162,6 +172,21 @@ function checkMetascopes(
     return imsError(400, 'invalid_token', 'JWT exp is more than 24 hours after its issue time');
   }
 
+  return undefined;
+}
+
+/** Returns the first of `iat` and `nbf` that lies beyond the clock tolerance in the future. */
+function futureClaim(
+  payload: Record<string, unknown>,
+  context: TokenEndpointContext,
+): 'iat' | 'nbf' | undefined {
+  const latestAcceptedMs = context.nowMs + context.clockToleranceMs;
+  for (const claim of ['iat', 'nbf'] as const) {
+    const seconds = payload[claim];
+    if (typeof seconds === 'number' && seconds * 1000 > latestAcceptedMs) {
+      return claim;
+    }
+  }
   return undefined;
 }
 

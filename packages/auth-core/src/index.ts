@@ -40,3 +40,22 @@ export {
   type ImsTokenResponse,
 } from './ims-client.js';
 export { debug, isDebugEnabled, redactUrl } from './debug.js';
+export {
+  buildEndpointUrl,
+  type BuildEndpointUrlOptions,
+  type ParseAuthHostOptions,
+  parseAuthHost,
+  type ParsedAuthHost,
+  parseEndpointPath,
+  type ParseEndpointPathOptions,
+} from './auth-host.js';
+export {
+  describeType,
+  describeUnknownOption,
+  describeValue,
+  type DurationRange,
+  OptionChecker,
+  type OptionNames,
+  type StringCheckOptions,
+  suggestOptionName,
+} from './option-checks.js';

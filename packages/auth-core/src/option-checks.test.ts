@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigurationError } from './errors.js';
+import { describeType, describeValue, OptionChecker, type OptionNames, suggestOptionName } from './option-checks.js';
+
+const SECRET = 'p8e-Secret-Value-0123456789';
+
+const NAMES: OptionNames = {
+  known: ['orgId', 'clientId', 'clientSecret', 'techAcctId', 'privateKey', 'metascopes', 'jwtLifetimeMs'],
+  renames: {
+    org_id: 'orgId',
+    client_id: 'clientId',
+    api_key: 'clientId',
+    priv_key_path: { message: 'is not an option; read the file and pass its contents as privateKey' },
+  },
+};
+
+function problemsOf(options: Record<string, unknown>, run: (check: OptionChecker) => void) {
+  const check = new OptionChecker(options);
+  run(check);
+  return check.problems;
+}
+
+describe('OptionChecker.checkNames', () => {
+  it.each([
+    ['org_id', 'is not an option; use orgId instead'],
+    ['client_id', 'is not an option; use clientId instead'],
+    ['api_key', 'is not an option; use clientId instead'],
+    ['priv_key_path', 'is not an option; read the file and pass its contents as privateKey'],
+  ])('names the option to use for %s', (name, message) => {
+    expect(problemsOf({ [name]: 'x' }, (check) => check.checkNames(NAMES))).toEqual([{ field: name, message }]);
+  });
+
+  it.each([
+    ['orgID', 'orgId'],
+    ['clientSecrett', 'clientSecret'],
+    ['techAccountId', 'techAcctId'],
+    ['metascope', 'metascopes'],
+    ['jwt_lifetime_ms', 'jwtLifetimeMs'],
+  ])('suggests the closest name for %s', (name, closest) => {
+    expect(problemsOf({ [name]: 'x' }, (check) => check.checkNames(NAMES))).toEqual([
+      { field: name, message: `is not an option; did you mean ${closest}?` },
+    ]);
+  });
+
+  it('lists valid names for a far-off option', () => {
+    const [problem] = problemsOf({ somethingElseEntirely: 1 }, (check) => check.checkNames(NAMES));
+    expect(problem?.message).toBe(`is not an option; valid options are ${NAMES.known.join(', ')}`);
+  });
+
+  it('reports every unknown key in order', () => {
+    const problems = problemsOf({ org_id: 'a', clientId: 'b', client_id: 'c', toString: 'd' }, (check) =>
+      check.checkNames(NAMES),
+    );
+    expect(problems.map((problem) => problem.field)).toEqual(['org_id', 'client_id', 'toString']);
+  });
+
+  it('ignores known and undefined keys', () => {
+    expect(problemsOf({ orgId: 'a', client_id: undefined }, (check) => check.checkNames(NAMES))).toEqual([]);
+  });
+
+  it('never reads a rename from the prototype', () => {
+    const [problem] = problemsOf({ constructor: 'x' }, (check) => check.checkNames({ known: ['orgId'], renames: {} }));
+    expect(problem?.message).toMatch(/valid options are orgId/);
+  });
+});
+
+describe('suggestOptionName', () => {
+  it('returns nothing for an empty list', () => {
+    expect(suggestOptionName('orgId', [])).toBeUndefined();
+  });
+
+  it('allows two edits on a short name', () => {
+    expect(suggestOptionName('ca', ['ca', 'fetch'])).toBe('ca');
+    expect(suggestOptionName('cax', ['ca'])).toBe('ca');
+    expect(suggestOptionName('abcde', ['ca'])).toBeUndefined();
+  });
+});
+
+describe('OptionChecker.requireString', () => {
+  it('reports missing, empty and non-string values', () => {
+    const problems = problemsOf({ b: null, c: '', d: '  \n', e: 42, f: Buffer.from('x') }, (check) => {
+      for (const field of ['a', 'b', 'c', 'd', 'e', 'f']) {
+        expect(check.requireString(field)).toBeUndefined();
+      }
+    });
+
+    expect(problems).toEqual([
+      { field: 'a', message: 'is missing' },
+      { field: 'b', message: 'is missing' },
+      { field: 'c', message: 'is empty' },
+      { field: 'd', message: 'is empty' },
+      { field: 'e', message: 'must be a string, not a number' },
+      { field: 'f', message: 'must be a string, not an object' },
+    ]);
+  });
+
+  it('trims values pasted with a newline', () => {
+    const check = new OptionChecker({ clientId: 'client-1\n', orgId: ' 12345ABCDE@AdobeOrg ' });
+    expect(check.requireString('clientId')).toBe('client-1');
+    expect(check.requireString('orgId')).toBe('12345ABCDE@AdobeOrg');
+    expect(check.problems).toEqual([]);
+  });
+
+  it('rejects inner whitespace and quotes only non-secrets', () => {
+    const check = new OptionChecker({ techAcctId: 'has space', clientSecret: `${SECRET} x` });
+    expect(check.requireString('techAcctId')).toBeUndefined();
+    expect(check.requireString('clientSecret', { secret: true })).toBeUndefined();
+    expect(check.problems).toEqual([
+      { field: 'techAcctId', message: 'must not contain whitespace (got "has space")' },
+      { field: 'clientSecret', message: 'must not contain whitespace' },
+    ]);
+  });
+
+  it('rejects surrounding whitespace without trim', () => {
+    const check = new OptionChecker({ clientId: ' client-1', clientSecret: `${SECRET}\n`, name: 'a b' });
+    expect(check.requireString('clientId', { trim: false })).toBeUndefined();
+    expect(check.requireString('clientSecret', { trim: false, secret: true })).toBeUndefined();
+    expect(check.requireString('name', { trim: false, allowInnerWhitespace: true })).toBe('a b');
+    expect(check.problems).toEqual([
+      { field: 'clientId', message: 'has leading or trailing whitespace (got " client-1"); remove it' },
+      { field: 'clientSecret', message: 'has leading or trailing whitespace; remove it' },
+    ]);
+    expect(JSON.stringify(check.problems)).not.toContain(SECRET);
+  });
+
+  it('accepts an absent optional string', () => {
+    const check = new OptionChecker({ orgId: undefined, b: null, c: '' });
+    expect(check.optionalString('orgId')).toBeUndefined();
+    expect(check.optionalString('b')).toBeUndefined();
+    expect(check.optionalString('c')).toBeUndefined();
+    expect(check.problems.map((problem) => problem.field)).toEqual(['b', 'c']);
+  });
+});
+
+describe('OptionChecker.duration', () => {
+  it.each([
+    [{ min: 0, minExclusive: true }, 0, 'must be a number of milliseconds, greater than zero, not 0'],
+    [{ min: 0 }, -1, 'must be a number of milliseconds, zero or more, not -1'],
+    [{ min: 1_000, max: 86_400_000 }, 999, 'must be a number of milliseconds, at least 1000 and at most 86400000, not 999'],
+    [{ min: 1_000, max: 86_400_000 }, 86_400_001, 'at least 1000 and at most 86400000'],
+    [{ min: 5, minExclusive: true, max: 10 }, 5, 'greater than 5 and at most 10, not 5'],
+    [{ min: 0 }, '30s', 'zero or more, not a string'],
+    [{ min: 0 }, Number.POSITIVE_INFINITY, 'not Infinity'],
+    [{ min: 0 }, Number.NaN, 'not NaN'],
+    [{ min: 0 }, null, 'not null'],
+  ])('rejects %j with %j', (range, value, message) => {
+    const check = new OptionChecker({ timeout: value });
+    expect(check.duration('timeout', range)).toBeUndefined();
+    expect(check.problems).toEqual([{ field: 'timeout', message: expect.stringContaining(message) }]);
+  });
+
+  it.each([
+    [{ min: 0 }, 0],
+    [{ min: 0, minExclusive: true }, 0.5],
+    [{ min: 1_000, max: 86_400_000 }, 86_400_000],
+    [{ min: 1_000, max: 86_400_000 }, 1_000],
+  ])('accepts %j with %j', (range, value) => {
+    const check = new OptionChecker({ timeout: value });
+    expect(check.duration('timeout', range)).toBe(value);
+    expect(check.problems).toEqual([]);
+  });
+
+  it('returns undefined for an absent duration', () => {
+    const check = new OptionChecker({});
+    expect(check.duration('timeout', { min: 0 })).toBeUndefined();
+    expect(check.problems).toEqual([]);
+  });
+});
+
+describe('OptionChecker transport options', () => {
+  it('reads valid values', () => {
+    const fetch = globalThis.fetch;
+    const check = new OptionChecker({ sslVerify: false, ca: ['pem', Buffer.from('pem')], fetch });
+    expect(check.transport()).toEqual({ sslVerify: false, ca: ['pem', Buffer.from('pem')], fetch });
+    expect(new OptionChecker({}).transport()).toEqual({});
+    expect(check.problems).toEqual([]);
+  });
+
+  it('reports invalid values in order', () => {
+    const check = new OptionChecker({ sslVerify: 'false', ca: ['pem', 7], fetch: 'fetch' });
+    expect(check.transport()).toEqual({});
+    expect(check.problems).toEqual([
+      { field: 'sslVerify', message: 'must be true or false, not a string' },
+      { field: 'fetch', message: 'must be a function compatible with fetch, not a string' },
+      { field: 'ca', message: 'must be a PEM string, a Buffer or an array of them' },
+    ]);
+  });
+});
+
+describe('OptionChecker.throwIfProblems', () => {
+  it('throws one ConfigurationError with every problem', () => {
+    const check = new OptionChecker({ client_id: 'x', clientSecret: 42 });
+    check.checkNames({ known: ['clientId', 'clientSecret'], renames: { client_id: 'clientId' } });
+    check.requireString('clientId');
+    check.requireString('clientSecret', { secret: true });
+    check.report('custom', 'is wrong');
+
+    let thrown: unknown;
+    try {
+      check.throwIfProblems('Test options');
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ConfigurationError);
+    const error = thrown as ConfigurationError;
+    expect(error.message).toMatch(/^Invalid Test options:/);
+    expect(error.problems.map((problem) => problem.field)).toEqual(['client_id', 'clientId', 'clientSecret', 'custom']);
+  });
+
+  it('does nothing without problems', () => {
+    expect(() => new OptionChecker({}).throwIfProblems('Test options')).not.toThrow();
+  });
+});
+
+describe('describeType and describeValue', () => {
+  it.each([
+    [null, 'null', 'null'],
+    [[1], 'an array', 'an array'],
+    [{}, 'an object', 'an object'],
+    [undefined, 'an undefined', 'an undefined'],
+    ['x', 'a string', 'a string'],
+    [42, 'a number', '42'],
+    [false, 'a boolean', 'false'],
+    [() => 1, 'a function', 'a function'],
+  ])('describes %j', (value, type, shown) => {
+    expect(describeType(value)).toBe(type);
+    expect(describeValue(value)).toBe(shown);
+  });
+});

@@ -1,0 +1,300 @@
+import { ConfigurationError, type ConfigurationProblem } from './errors.js';
+import type { TransportOptions } from './transport.js';
+
+/** The accepted option names and the other spellings people copy from elsewhere. */
+export interface OptionNames {
+  /** Every accepted option name, in the order a message lists them. */
+  known: readonly string[];
+  /**
+   * Names from other clients (Python umapi-client, User Sync Tool configs), mapped to the
+   * option to use instead, or to a whole message when a rename is not enough.
+   */
+  renames?: Readonly<Record<string, string | { message: string }>>;
+}
+
+/** Options of {@link OptionChecker.requireString}. */
+export interface StringCheckOptions {
+  /** Never quote the value in a message, as for a client secret. Default `false`. */
+  secret?: boolean;
+  /**
+   * Trim whitespace at the ends, as values pasted from consoles and environment variables
+   * often end with a newline. With `false`, such whitespace is reported. Default `true`.
+   */
+  trim?: boolean;
+  /** Accept whitespace inside the value. Default `false`, because no ID or secret contains any. */
+  allowInnerWhitespace?: boolean;
+}
+
+/** The accepted range of {@link OptionChecker.duration}, in milliseconds. */
+export interface DurationRange {
+  /** The smallest value. */
+  min: number;
+  /** Reject `min` itself, as for a timeout that must be greater than zero. Default `false`. */
+  minExclusive?: boolean;
+  /** The largest value. Default no limit. */
+  max?: number;
+}
+
+/**
+ * Collects the problems of an options object, so that an authenticator or another
+ * component can report every invalid, missing or unknown option in one
+ * `ConfigurationError` instead of stopping at the first.
+ *
+ * Each check reads one option by name, records a problem naming that option when the
+ * value is invalid, and returns the value (or `undefined`). Messages never contain a
+ * value passed with `secret: true`.
+ *
+ * @example
+ * ```ts
+ * const check = new OptionChecker(options);
+ * check.checkNames({ known: ['clientId', 'timeout'], renames: { client_id: 'clientId' } });
+ * const clientId = check.requireString('clientId');
+ * const timeout = check.duration('timeout', { min: 0, minExclusive: true }) ?? 30_000;
+ * check.throwIfProblems('MyAuth options'); // ConfigurationError listing every problem
+ * ```
+ */
+export class OptionChecker {
+  /** The problems found so far, in the order the checks ran. */
+  readonly problems: ConfigurationProblem[] = [];
+
+  /** @param options - The options object as the caller passed it. */
+  constructor(readonly options: Readonly<Record<string, unknown>>) {}
+
+  /** Records a problem found by a check of the caller's own. */
+  report(field: string, message: string): void {
+    this.problems.push({ field, message });
+  }
+
+  /**
+   * Reports every option name that is not in `names.known`, with the name to use instead
+   * when `names.renames` has one, or else the closest known name (see
+   * {@link suggestOptionName}), or else the list of known names. Keys whose value is
+   * `undefined` are ignored, like absent ones.
+   */
+  checkNames(names: OptionNames): void {
+    for (const [name, value] of Object.entries(this.options)) {
+      if (value !== undefined && !names.known.includes(name)) {
+        this.report(name, describeUnknownOption(name, names));
+      }
+    }
+  }
+
+  /**
+   * Reads a required string option: it must be present, a string and not empty.
+   *
+   * @returns the value (trimmed unless `trim` is `false`), or `undefined` after reporting a problem.
+   */
+  requireString(field: string, options: StringCheckOptions = {}): string | undefined {
+    const value = this.options[field];
+    if (value === undefined || value === null) {
+      this.report(field, 'is missing');
+      return undefined;
+    }
+
+    if (typeof value !== 'string') {
+      this.report(field, `must be a string, not ${describeType(value)}`);
+      return undefined;
+    }
+
+    const trimmed = value.trim();
+    if (trimmed === '') {
+      this.report(field, 'is empty');
+      return undefined;
+    }
+
+    const quoted = options.secret ? '' : ` (got ${JSON.stringify(value)})`;
+    if (options.trim === false && trimmed !== value) {
+      this.report(field, `has leading or trailing whitespace${quoted}; remove it`);
+      return undefined;
+    }
+
+    if (!options.allowInnerWhitespace && /\s/.test(trimmed)) {
+      this.report(field, `must not contain whitespace${quoted}`);
+      return undefined;
+    }
+
+    return options.trim === false ? value : trimmed;
+  }
+
+  /** Like {@link OptionChecker.requireString}, but an absent (`undefined`) option is accepted and returns `undefined`. */
+  optionalString(field: string, options: StringCheckOptions = {}): string | undefined {
+    return this.options[field] === undefined ? undefined : this.requireString(field, options);
+  }
+
+  /**
+   * Reads an optional duration in milliseconds: a finite number within `range`.
+   *
+   * @returns the value, or `undefined` when it is absent or invalid (then a problem is reported).
+   */
+  duration(field: string, range: DurationRange): number | undefined {
+    const value = this.options[field];
+    if (value === undefined) {
+      return undefined;
+    }
+
+    const max = range.max ?? Number.POSITIVE_INFINITY;
+    const aboveMin = typeof value === 'number' && (range.minExclusive ? value > range.min : value >= range.min);
+    if (!aboveMin || !Number.isFinite(value) || value > max) {
+      this.report(field, `must be a number of milliseconds, ${describeRange(range)}, not ${describeValue(value)}`);
+      return undefined;
+    }
+
+    return value;
+  }
+
+  /** Reads an optional boolean option. Returns `undefined` when it is absent or not a boolean. */
+  boolean(field: string): boolean | undefined {
+    const value = this.options[field];
+    if (value === undefined) {
+      return undefined;
+    }
+
+    if (typeof value !== 'boolean') {
+      this.report(field, `must be true or false, not ${describeValue(value)}`);
+      return undefined;
+    }
+
+    return value;
+  }
+
+  /** Reads the optional `fetch` option: a function with the signature of `fetch`. */
+  fetch(): typeof globalThis.fetch | undefined {
+    const value = this.options.fetch;
+    if (value === undefined) {
+      return undefined;
+    }
+
+    if (typeof value !== 'function') {
+      this.report('fetch', `must be a function compatible with fetch, not ${describeType(value)}`);
+      return undefined;
+    }
+
+    return value as typeof globalThis.fetch;
+  }
+
+  /** Reads the optional `ca` option: a PEM string, a Buffer, or an array of them. */
+  ca(): TransportOptions['ca'] {
+    const value = this.options.ca;
+    if (value === undefined) {
+      return undefined;
+    }
+
+    const entries: unknown[] = Array.isArray(value) ? value : [value];
+    if (!entries.every((entry) => typeof entry === 'string' || Buffer.isBuffer(entry))) {
+      this.report('ca', 'must be a PEM string, a Buffer or an array of them');
+      return undefined;
+    }
+
+    return value as TransportOptions['ca'];
+  }
+
+  /** Reads the `TransportOptions` (`sslVerify`, `fetch`, `ca`), leaving out absent or invalid ones. */
+  transport(): TransportOptions {
+    const sslVerify = this.boolean('sslVerify');
+    const fetch = this.fetch();
+    const ca = this.ca();
+
+    return {
+      ...(sslVerify === undefined ? {} : { sslVerify }),
+      ...(fetch === undefined ? {} : { fetch }),
+      ...(ca === undefined ? {} : { ca }),
+    };
+  }
+
+  /**
+   * Throws when any check has reported a problem.
+   *
+   * @param subject - What the options configure, for the message, such as `OAuthS2S options`.
+   * @throws ConfigurationError listing every problem found.
+   */
+  throwIfProblems(subject: string): void {
+    if (this.problems.length > 0) {
+      throw new ConfigurationError([...this.problems], { subject });
+    }
+  }
+}
+
+/**
+ * Describes an unknown option name for a `ConfigurationProblem` message: the name to use
+ * from `names.renames`, else the closest known name, else the list of known names.
+ */
+export function describeUnknownOption(name: string, names: OptionNames): string {
+  const rename = names.renames !== undefined && Object.hasOwn(names.renames, name) ? names.renames[name] : undefined;
+  if (typeof rename === 'string') {
+    return `is not an option; use ${rename} instead`;
+  }
+
+  if (rename !== undefined) {
+    return rename.message;
+  }
+
+  const closest = suggestOptionName(name, names.known);
+  return closest === undefined
+    ? `is not an option; valid options are ${names.known.join(', ')}`
+    : `is not an option; did you mean ${closest}?`;
+}
+
+/**
+ * Finds the known name nearest to a misspelt one by edit distance, ignoring case and
+ * underscores, so `jwt_lifetime_ms` finds `jwtLifetimeMs` and `orgID` finds `orgId`.
+ *
+ * @returns the nearest name, or `undefined` when even that one differs in more than a
+ *   third of the characters (at least 2), where a suggestion would mislead more than help.
+ */
+export function suggestOptionName(name: string, known: readonly string[]): string | undefined {
+  const normalized = name.toLowerCase().replaceAll('_', '');
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(normalized, candidate.toLowerCase());
+    if (best === undefined || distance < best.distance) {
+      best = { name: candidate, distance };
+    }
+  }
+
+  return best !== undefined && best.distance <= Math.max(2, Math.floor(normalized.length / 3)) ? best.name : undefined;
+}
+
+/** Describes the type of a value for a message, such as `a number`, `an object`, `an array` or `null`. */
+export function describeType(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+
+  if (Array.isArray(value)) {
+    return 'an array';
+  }
+
+  const type = typeof value;
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/** Like {@link describeType}, but shows numbers and booleans themselves, such as `0` or `false`. */
+export function describeValue(value: unknown): string {
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : describeType(value);
+}
+
+function describeRange(range: DurationRange): string {
+  let lower: string;
+  if (range.min === 0) {
+    lower = range.minExclusive ? 'greater than zero' : 'zero or more';
+  } else {
+    lower = range.minExclusive ? `greater than ${range.min}` : `at least ${range.min}`;
+  }
+
+  return range.max === undefined || !Number.isFinite(range.max) ? lower : `${lower} and at most ${range.max}`;
+}
+
+// Levenshtein distance, one row at a time.
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+    }
+    previous = current;
+  }
+
+  return previous[b.length] ?? 0;
+}

@@ -69,17 +69,17 @@ describe('resolveOptions', () => {
 
   it('lists every missing field at once', () => {
     expect(problemsOf({})).toEqual([
-      { field: 'clientId', message: 'is required' },
-      { field: 'clientSecret', message: 'is required' },
+      { field: 'clientId', message: 'is missing' },
+      { field: 'clientSecret', message: 'is missing' },
     ]);
   });
 
   it.each([
-    [{ clientId: 42 }, 'clientId', 'must be a string, got a number'],
+    [{ clientId: 42 }, 'clientId', 'must be a string, not a number'],
     [{ clientId: ' client-1' }, 'clientId', 'whitespace'],
     [{ clientSecret: `${SECRET}\n` }, 'clientSecret', 'whitespace'],
-    [{ clientSecret: Buffer.from(SECRET) }, 'clientSecret', 'must be a string, got an object'],
-    [{ orgId: '' }, 'orgId', 'is required'],
+    [{ clientSecret: Buffer.from(SECRET) }, 'clientSecret', 'must be a string, not an object'],
+    [{ orgId: '' }, 'orgId', 'is empty'],
     [{ scopes: 'openid,AdobeID' }, 'scopes', 'non-empty array'],
     [{ scopes: [] }, 'scopes', 'non-empty array'],
     [{ scopes: ['openid', 'Adobe ID'] }, 'scopes', '"Adobe ID" is not a scope name'],
@@ -110,7 +110,7 @@ describe('resolveOptions', () => {
     ['api_key', 'clientId'],
   ])('names %s as %s', (pythonName, name) => {
     expect(problemsOf({ ...valid, [pythonName]: 'x' })).toEqual([
-      { field: pythonName, message: `unknown option; use ${name} instead` },
+      { field: pythonName, message: `is not an option; use ${name} instead` },
     ]);
   });
 

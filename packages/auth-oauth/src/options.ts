@@ -1,5 +1,13 @@
-import { ConfigurationError, type ConfigurationProblem, type TransportOptions } from '@umapi/auth-core';
-import { resolveTokenEndpoint, type TokenEndpoint } from './token-endpoint.js';
+import {
+  buildEndpointUrl,
+  ConfigurationError,
+  type ConfigurationProblem,
+  OptionChecker,
+  type OptionNames,
+  parseAuthHost,
+  parseEndpointPath,
+  type TransportOptions,
+} from '@umapi/auth-core';
 
 /**
  * Options for {@link OAuthS2S}. Every option but `clientId` and `clientSecret`
@@ -24,6 +32,14 @@ export interface OAuthS2SOptions extends TransportOptions {
   refreshWindowMs?: number;
 }
 
+/** The IMS origin and the token URL built from `authHost` and `authEndpoint`. */
+export interface TokenEndpoint {
+  /** `https://<host>` for a bare host, or the origin URL as given. */
+  origin: string;
+  /** The origin followed by the endpoint path. */
+  url: string;
+}
+
 /** The options after defaults and validation. */
 export interface ResolvedOAuthS2SOptions {
   clientId: string;
@@ -45,36 +61,41 @@ const DEFAULTS = {
   timeoutMs: 30_000,
 } as const;
 
-const KNOWN_OPTIONS = new Set<string>([
-  'clientId',
-  'clientSecret',
-  'orgId',
-  'scopes',
-  'authHost',
-  'authEndpoint',
-  'sslVerify',
-  'ca',
-  'fetch',
-  'timeout',
-  'refreshWindowMs',
-]);
-
-// Names used by the Python umapi-client and the User Sync Tool's configuration,
-// which people copy from. They are rejected with the name to use instead.
-const PYTHON_STYLE_NAMES: Record<string, string> = {
-  client_id: 'clientId',
-  client_secret: 'clientSecret',
-  org_id: 'orgId',
-  ims_host: 'authHost',
-  auth_host: 'authHost',
-  ims_endpoint: 'authEndpoint',
-  ims_endpoint_oauth: 'authEndpoint',
-  auth_endpoint: 'authEndpoint',
-  ssl_verify: 'sslVerify',
-  scope: 'scopes',
-  api_key: 'clientId',
-  apiKey: 'clientId',
+// Renames: names used by the Python umapi-client and the User Sync Tool's
+// configuration, which people copy from, with the name to use instead.
+const NAMES: OptionNames = {
+  known: [
+    'clientId',
+    'clientSecret',
+    'orgId',
+    'scopes',
+    'authHost',
+    'authEndpoint',
+    'sslVerify',
+    'ca',
+    'fetch',
+    'timeout',
+    'refreshWindowMs',
+  ],
+  renames: {
+    client_id: 'clientId',
+    client_secret: 'clientSecret',
+    org_id: 'orgId',
+    ims_host: 'authHost',
+    auth_host: 'authHost',
+    ims_endpoint: 'authEndpoint',
+    ims_endpoint_oauth: 'authEndpoint',
+    auth_endpoint: 'authEndpoint',
+    ssl_verify: 'sslVerify',
+    scope: 'scopes',
+    api_key: 'clientId',
+    apiKey: 'clientId',
+  },
 };
+
+// Values are not trimmed: whitespace at the ends is reported, so the value
+// sent to IMS is exactly the one given.
+const TEXT = { trim: false, allowInnerWhitespace: true } as const;
 
 /**
  * Validates `OAuthS2S` options and applies defaults.
@@ -90,120 +111,50 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
     );
   }
 
-  const options = input as Record<string, unknown>;
-  const problems: ConfigurationProblem[] = [...findUnknownOptions(options)];
+  const check = new OptionChecker(input as Record<string, unknown>);
+  check.checkNames(NAMES);
 
-  const clientId = requireText(options, 'clientId', problems);
-  const clientSecret = requireSecret(options, 'clientSecret', problems);
-  const orgId = optionalText(options, 'orgId', problems);
-  const scopes = readScopes(options.scopes, problems);
-  const authHost = optionalText(options, 'authHost', problems) ?? DEFAULTS.authHost;
-  const authEndpoint = optionalText(options, 'authEndpoint', problems) ?? DEFAULTS.authEndpoint;
-  const timeoutMs = readDuration(options, 'timeout', problems, { allowZero: false }) ?? DEFAULTS.timeoutMs;
-  const refreshWindowMs = readDuration(options, 'refreshWindowMs', problems, { allowZero: true });
-  const transport = readTransport(options, problems);
+  const clientId = check.requireString('clientId', TEXT);
+  const clientSecret = check.requireString('clientSecret', { ...TEXT, secret: true });
+  const orgId = check.optionalString('orgId', TEXT);
+  const scopes = readScopes(check.options.scopes, check.problems);
+  const authHost = check.optionalString('authHost', TEXT) ?? DEFAULTS.authHost;
+  const authEndpoint = check.optionalString('authEndpoint', TEXT) ?? DEFAULTS.authEndpoint;
+  const timeoutMs = check.duration('timeout', { min: 0, minExclusive: true }) ?? DEFAULTS.timeoutMs;
+  const refreshWindowMs = check.duration('refreshWindowMs', { min: 0 });
+  const transport = check.transport();
+  const endpoint = resolveTokenEndpoint(authHost, authEndpoint, check);
 
-  const endpoint = resolveTokenEndpoint(authHost, authEndpoint);
-  if (Array.isArray(endpoint)) {
-    problems.push(...endpoint);
-  }
-
-  if (problems.length > 0 || Array.isArray(endpoint)) {
-    throw new ConfigurationError(problems, { subject: 'OAuthS2S options' });
-  }
+  check.throwIfProblems('OAuthS2S options');
 
   return {
     clientId: clientId!,
     clientSecret: clientSecret!,
     orgId,
     scopes,
-    endpoint,
+    endpoint: endpoint!,
     timeoutMs,
     refreshWindowMs,
     transport,
   };
 }
 
-function findUnknownOptions(options: Record<string, unknown>): ConfigurationProblem[] {
-  const problems: ConfigurationProblem[] = [];
-
-  for (const key of Object.keys(options)) {
-    if (KNOWN_OPTIONS.has(key) || options[key] === undefined) {
-      continue;
-    }
-
-    const replacement = PYTHON_STYLE_NAMES[key];
-    const message =
-      replacement === undefined
-        ? `unknown option; valid options are ${[...KNOWN_OPTIONS].join(', ')}`
-        : `unknown option; use ${replacement} instead`;
-    problems.push({ field: key, message });
+function resolveTokenEndpoint(authHost: string, authEndpoint: string, check: OptionChecker): TokenEndpoint | undefined {
+  const host = parseAuthHost(authHost);
+  if ('problem' in host) {
+    check.report('authHost', host.problem);
   }
 
-  return problems;
-}
+  const path = parseEndpointPath(authEndpoint, { examplePath: DEFAULTS.authEndpoint });
+  if ('problem' in path) {
+    check.report('authEndpoint', path.problem);
+  }
 
-function requireText(
-  options: Record<string, unknown>,
-  field: string,
-  problems: ConfigurationProblem[],
-): string | undefined {
-  const value = options[field];
-
-  if (value === undefined || value === null || value === '') {
-    problems.push({ field, message: 'is required' });
+  if ('problem' in host || 'problem' in path) {
     return undefined;
   }
 
-  if (typeof value !== 'string') {
-    problems.push({ field, message: `must be a string, got ${describeType(value)}` });
-    return undefined;
-  }
-
-  if (value.trim() !== value || value.trim() === '') {
-    problems.push({ field, message: `"${value}" has leading or trailing whitespace; remove it` });
-    return undefined;
-  }
-
-  return value;
-}
-
-// Like requireText, but never quotes the value in a message.
-function requireSecret(
-  options: Record<string, unknown>,
-  field: string,
-  problems: ConfigurationProblem[],
-): string | undefined {
-  const value = options[field];
-
-  if (value === undefined || value === null || value === '') {
-    problems.push({ field, message: 'is required' });
-    return undefined;
-  }
-
-  if (typeof value !== 'string') {
-    problems.push({ field, message: `must be a string, got ${describeType(value)}` });
-    return undefined;
-  }
-
-  if (value.trim() !== value) {
-    problems.push({ field, message: 'has leading or trailing whitespace; remove it' });
-    return undefined;
-  }
-
-  return value;
-}
-
-function optionalText(
-  options: Record<string, unknown>,
-  field: string,
-  problems: ConfigurationProblem[],
-): string | undefined {
-  if (options[field] === undefined) {
-    return undefined;
-  }
-
-  return requireText(options, field, problems);
+  return { origin: host.origin, url: buildEndpointUrl(host.origin, path.path) };
 }
 
 function readScopes(value: unknown, problems: ConfigurationProblem[]): readonly string[] {
@@ -228,73 +179,4 @@ function readScopes(value: unknown, problems: ConfigurationProblem[]): readonly 
   }
 
   return Object.freeze([...new Set(value as string[])]);
-}
-
-function readDuration(
-  options: Record<string, unknown>,
-  field: string,
-  problems: ConfigurationProblem[],
-  { allowZero }: { allowZero: boolean },
-): number | undefined {
-  const value = options[field];
-  if (value === undefined) {
-    return undefined;
-  }
-
-  const valid = typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0);
-  if (!valid) {
-    const bound = allowZero ? 'zero or more' : 'greater than zero';
-    problems.push({ field, message: `must be a number of milliseconds, ${bound}; got ${describeValue(value)}` });
-    return undefined;
-  }
-
-  return value;
-}
-
-function readTransport(options: Record<string, unknown>, problems: ConfigurationProblem[]): TransportOptions {
-  const transport: TransportOptions = {};
-
-  if (options.sslVerify !== undefined) {
-    if (typeof options.sslVerify === 'boolean') {
-      transport.sslVerify = options.sslVerify;
-    } else {
-      problems.push({ field: 'sslVerify', message: `must be true or false, got ${describeValue(options.sslVerify)}` });
-    }
-  }
-
-  if (options.ca !== undefined) {
-    const entries = Array.isArray(options.ca) ? options.ca : [options.ca];
-    if (entries.every((entry) => typeof entry === 'string' || Buffer.isBuffer(entry))) {
-      transport.ca = options.ca as TransportOptions['ca'];
-    } else {
-      problems.push({ field: 'ca', message: 'must be a PEM string, a Buffer or an array of them' });
-    }
-  }
-
-  if (options.fetch !== undefined) {
-    if (typeof options.fetch === 'function') {
-      transport.fetch = options.fetch as typeof globalThis.fetch;
-    } else {
-      problems.push({ field: 'fetch', message: `must be a function, got ${describeType(options.fetch)}` });
-    }
-  }
-
-  return transport;
-}
-
-function describeType(value: unknown): string {
-  if (value === null) {
-    return 'null';
-  }
-
-  if (Array.isArray(value)) {
-    return 'an array';
-  }
-
-  const type = typeof value;
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
-function describeValue(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : describeType(value);
 }

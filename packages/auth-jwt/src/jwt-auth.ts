@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import {
   type AccessToken,
   type Authenticator,
+  buildEndpointUrl,
   createAuthenticator,
   createTransport,
   debug,
@@ -11,7 +12,7 @@ import {
   type Transport,
 } from '@umapi/auth-core';
 import { signAssertion } from './assertion.js';
-import { buildEndpointUrl } from './auth-host.js';
+
 import { buildAssertionClaims } from './claims.js';
 import { ClockSkew, createClockSkewError, describeOffset } from './clock-skew.js';
 import { type JWTAuthOptions, type JWTAuthSettings, resolveJwtAuthOptions } from './options.js';
@@ -68,7 +69,7 @@ export class JWTAuth implements Authenticator {
     this.orgId = settings.orgId;
     this.techAcctId = settings.techAcctId;
     this.authHost = settings.authOrigin;
-    this.#endpointUrl = buildEndpointUrl(settings.authOrigin, settings.authEndpoint);
+    this.#endpointUrl = buildEndpointUrl(settings.authOrigin, settings.authEndpoint, { trailingSlash: true });
     this.#transport = createTransport({
       sslVerify: settings.sslVerify,
       ca: settings.ca,

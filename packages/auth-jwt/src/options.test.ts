@@ -130,7 +130,7 @@ describe('resolveJwtAuthOptions', () => {
   });
 
   const pythonNames: Array<[string, RegExp]> = [
-    ['org_id', /Python-style name, use orgId/],
+    ['org_id', /is not an option; use orgId instead/],
     ['client_id', /use clientId/],
     ['api_key', /use clientId/],
     ['client_secret', /use clientSecret/],

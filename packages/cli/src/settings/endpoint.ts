@@ -1,4 +1,4 @@
-import type { ConfigurationProblem } from '@umapi/auth-core';
+import { buildEndpointUrl, type ConfigurationProblem, parseAuthHost } from '@umapi/auth-core';
 import type { Setting } from './setting.js';
 
 /** The default UMAPI host and path, as the User Sync Tool has them. */
@@ -17,48 +17,29 @@ export function buildUmapiEndpoint(
   path: Setting<string> | undefined,
   problems: ConfigurationProblem[],
 ): string | undefined {
-  const endpointPath = normalizePath(path?.value ?? DEFAULT_UMAPI_PATH);
+  const endpointPath = path?.value ?? DEFAULT_UMAPI_PATH;
   if (host === undefined) {
-    return `https://${DEFAULT_UMAPI_HOST}${endpointPath}`;
+    return buildEndpointUrl(`https://${DEFAULT_UMAPI_HOST}`, endpointPath);
   }
 
-  const hasScheme = host.value.includes('://');
-  let url: URL;
-  try {
-    url = new URL(hasScheme ? host.value : `https://${host.value}`);
-  } catch {
-    problems.push({ field: host.source, message: `"${host.value}" is not a host name or URL, such as usermanagement.adobe.io` });
+  const parsed = parseAuthHost(host.value, {
+    allowPath: true,
+    exampleHost: DEFAULT_UMAPI_HOST,
+    pathOption: path?.source ?? 'server.endpoint',
+  });
+  if ('problem' in parsed) {
+    problems.push({ field: host.source, message: parsed.problem });
     return undefined;
   }
 
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push({ field: host.source, message: `protocol ${url.protocol} is not supported; use https://` });
-    return undefined;
-  }
-
-  if (!hasScheme && url.pathname !== '/') {
-    problems.push({ field: host.source, message: `"${host.value}" is not a host name; give a host such as usermanagement.adobe.io or a URL` });
-    return undefined;
-  }
-
-  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    problems.push({ field: host.source, message: 'must not contain a query, fragment, user name or password' });
-    return undefined;
-  }
-
-  if (url.pathname !== '/') {
+  if (parsed.path !== '') {
     if (path !== undefined) {
       problems.push({ field: host.source, message: `contains a path and ${path.source} sets one too; keep one` });
       return undefined;
     }
 
-    return `${url.origin}${normalizePath(url.pathname)}`;
+    return `${parsed.origin}${parsed.path}`;
   }
 
-  return `${url.origin}${endpointPath}`;
-}
-
-function normalizePath(path: string): string {
-  const trimmed = path.replace(/^\/+|\/+$/g, '');
-  return trimmed === '' ? '' : `/${trimmed}`;
+  return buildEndpointUrl(parsed.origin, endpointPath);
 }

@@ -76,6 +76,36 @@ describe.concurrent('umapi bad configuration', () => {
     expect(result.exitCode).toBe(2);
   });
 
+  it('lists authenticator problems with the missing settings', async ({ expect }) => {
+    const config = await fixtures.writeConfig(
+      'bad/merged/connector-umapi.yml',
+      jwtConfig({ ims_host: 'ftp://ims.example.com', timeout: 0 }, { client_secret: null, priv_key_path: null, priv_key_data: 'not a key' }),
+    );
+
+    const result = await runCli(['check', '--config', config]);
+
+    expect(result.stderr).toContain('(4 problems)');
+    expect(result.stderr).toContain('  - server.timeout in connector-umapi.yml: ');
+    expect(result.stderr).toContain('  - client secret: missing');
+    expect(result.stderr).toContain('  - server.ims_host in connector-umapi.yml: protocol ftp: is not supported');
+    expect(result.stderr).toContain('  - enterprise.priv_key_data in connector-umapi.yml: ');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('lists a bad host variable with a missing secret', async ({ expect }) => {
+    const { UMAPI_CLIENT_SECRET: _secret, ...env } = fixtures.oauthEnv;
+
+    const result = await runCli(['check', '--ims-host', 'ims.example.com/ims'], {
+      env: { ...env, UMAPI_HOST: 'ftp://umapi.example.com' },
+    });
+
+    expect(result.stderr).toContain('(3 problems)');
+    expect(result.stderr).toContain('  - client secret: missing');
+    expect(result.stderr).toContain('  - UMAPI_HOST: protocol ftp: is not supported');
+    expect(result.stderr).toContain('  - --ims-host: must be a host or an origin without a path or query');
+    expect(result.exitCode).toBe(2);
+  });
+
   it('exits 2 for a missing config file', async ({ expect }) => {
     const result = await runCli(['check', '--config', 'no-such-file.yml'], { cwd: fixtures.folder });
 

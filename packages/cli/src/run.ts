@@ -12,7 +12,7 @@ import type { FakeAdobe } from './fake-adobe.js';
 import { commandHelp, globalHelp } from './help.js';
 import { plural } from './output/format.js';
 import { Output, type TextStream } from './output/streams.js';
-import { loadSettings, withFileProblems } from './settings/load.js';
+import { loadSettings } from './settings/load.js';
 import { resolveSettings } from './settings/resolve.js';
 import { readVersion } from './version.js';
 
@@ -108,7 +108,7 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
     }
 
     const raw = fake?.settings ?? loaded!.raw;
-    const settings = await withFileProblems(loaded?.problems ?? [], () => resolveSettings(raw, { requireOrgId: command !== 'token' }));
+    const settings = await resolveSettings(raw, { requireOrgId: command !== 'token', problems: loaded?.problems ?? [] });
     client = createClient(settings, { connect: command !== 'token' });
 
     return await COMMAND_RUNNERS[command]({ line, settings, client, output, fake });

@@ -1,4 +1,4 @@
-import { ConfigurationError, type ConfigurationProblem } from '@umapi/auth-core';
+import type { ConfigurationProblem } from '@umapi/auth-core';
 import type { CommandLine } from '../command-line.js';
 import { readConfigFile } from './config-file.js';
 import { readEnvironment } from './environment.js';
@@ -24,22 +24,4 @@ export async function loadSettings(line: CommandLine, env: NodeJS.ProcessEnv, cw
   const found = line.config !== undefined || credentialKeys.some((key) => raw[key] !== undefined);
 
   return { raw, problems: file?.problems ?? [], ignored: file?.ignored ?? [], found };
-}
-
-/** Throws one ConfigurationError with the file's problems first, then those `validate` finds. */
-export async function withFileProblems<T>(problems: ConfigurationProblem[], validate: () => Promise<T>): Promise<T> {
-  try {
-    const result = await validate();
-    if (problems.length > 0) {
-      throw new ConfigurationError(problems, { subject: 'configuration' });
-    }
-
-    return result;
-  } catch (error) {
-    if (error instanceof ConfigurationError && error.problems !== problems && problems.length > 0) {
-      throw new ConfigurationError([...problems, ...error.problems], { subject: 'configuration' });
-    }
-
-    throw error;
-  }
 }

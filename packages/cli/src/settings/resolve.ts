@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigurationError, type ConfigurationProblem } from '@umapi/auth-core';
+import { findAuthenticatorProblems } from '../authenticator.js';
 import { buildUmapiEndpoint } from './endpoint.js';
 import type { RawSettings, Setting } from './setting.js';
 
@@ -43,14 +44,21 @@ const HOW_TO_SET = {
  * OAuth server-to-server is used unless a technical account ID or a private
  * key is set, or the config file sets `authentication_method: jwt`.
  *
+ * When any problem is found, the authenticator's own checks (host names,
+ * endpoint paths, the private key) run on the settings that are present, so
+ * one run reports them all.
+ *
+ * @param raw - The settings as read from flags, variables and the config file.
+ * @param options - `requireOrgId` for commands that call UMAPI; `problems`
+ *   found earlier, such as those of the config file, are listed first.
  * @throws ConfigurationError listing every problem, each named by the flag,
  * variable or config key that supplied it.
  */
 export async function resolveSettings(
   raw: RawSettings,
-  { requireOrgId }: { requireOrgId: boolean },
+  { requireOrgId, problems: earlierProblems = [] }: { requireOrgId: boolean; problems?: readonly ConfigurationProblem[] },
 ): Promise<ResolvedSettings> {
-  const problems: ConfigurationProblem[] = [];
+  const problems: ConfigurationProblem[] = [...earlierProblems];
   const strategy = chooseStrategy(raw, problems);
 
   requireSetting(raw.clientId, 'client ID', HOW_TO_SET.clientId, problems);
@@ -69,6 +77,23 @@ export async function resolveSettings(
   const authEndpoint = strategy === 'jwt' ? (raw.authEndpoint ?? raw.jwtEndpoint) : raw.authEndpoint;
 
   if (problems.length > 0 || endpoint === undefined) {
+    const { clientId, clientSecret, orgId, techAcctId, passphrase, authHost, sslVerify } = raw;
+    problems.push(
+      ...(await findAuthenticatorProblems({
+        strategy,
+        clientId,
+        clientSecret,
+        orgId,
+        techAcctId,
+        privateKey,
+        passphrase,
+        authHost,
+        authEndpoint,
+        timeoutMs: raw.timeoutMs?.value,
+        sslVerify: sslVerify?.value,
+        raw,
+      })),
+    );
     throw new ConfigurationError(problems, { subject: 'configuration' });
   }
 

@@ -44,8 +44,10 @@ export interface FakeAdobe {
  * Starts the fake IMS and fake UMAPI on 127.0.0.1 (random ports) and registers
  * a new JWT credential with a freshly generated RSA key pair, so a command run
  * against them goes through key loading, the JWT exchange, and paged queries.
+ *
+ * @param options - `pageSize`: records per page of listings, default 5.
  */
-export async function startFakeAdobe(): Promise<FakeAdobe> {
+export async function startFakeAdobe({ pageSize = PAGE_SIZE }: { pageSize?: number } = {}): Promise<FakeAdobe> {
   const ims = await startFakeIms();
 
   try {
@@ -55,7 +57,7 @@ export async function startFakeAdobe(): Promise<FakeAdobe> {
       orgId: credentials.orgId,
       users: SEED_USERS,
       groups: SEED_GROUPS,
-      pageSize: PAGE_SIZE,
+      pageSize,
     });
     const source = 'fake Adobe servers';
 
@@ -75,7 +77,7 @@ export async function startFakeAdobe(): Promise<FakeAdobe> {
       orgId: credentials.orgId,
       userCount: SEED_USERS.length,
       groupCount: SEED_GROUPS.length,
-      pageSize: PAGE_SIZE,
+      pageSize,
       async close() {
         await umapi.close();
         await ims.close();

@@ -109,7 +109,7 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
 
     const raw = fake?.settings ?? loaded!.raw;
     const settings = await resolveSettings(raw, { requireOrgId: command !== 'token', problems: loaded?.problems ?? [] });
-    client = createClient(settings, { connect: command !== 'token' });
+    client = createClient(settings, { connect: command !== 'token', embeddedFake: fake !== undefined });
 
     return await COMMAND_RUNNERS[command]({ line, settings, client, output, fake });
   } finally {

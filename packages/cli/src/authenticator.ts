@@ -143,7 +143,14 @@ function renameField(problem: ConfigurationProblem, settings: AuthenticatorSetti
   }
 
   // The key text can come from a file or a variable; either way the PEM source is what to fix.
-  const setting = key === 'privateKeyData' ? settings.privateKey : settings.raw[key];
+  // The JWT endpoint path can come from server.ims_endpoint_jwt, which resolveSettings picked.
+  let setting = settings.raw[key];
+  if (key === 'privateKeyData') {
+    setting = settings.privateKey;
+  } else if (key === 'authEndpoint') {
+    setting = settings.authEndpoint;
+  }
+
   const message = problem.message.replace(PASSPHRASE_OPTION, PASSPHRASE_SETTINGS);
   return setting === undefined ? { ...problem, message } : { field: setting.source, message };
 }

@@ -38,6 +38,7 @@ const BAD_CONFIGS: [string, () => unknown, string[]][] = [
   ['key data that is no key', () => jwtConfig({}, { priv_key_path: null, priv_key_data: 'not a key' }), ['enterprise.priv_key_data in connector-umapi.yml']],
   ['an FTP IMS host', () => jwtConfig({ ims_host: 'ftp://ims.example.com' }, {}), ['server.ims_host in connector-umapi.yml']],
   ['an invalid UMAPI host', () => jwtConfig({ host: 'user management' }, {}), ['server.host in connector-umapi.yml']],
+  ['a URL as the JWT endpoint', () => jwtConfig({ ims_endpoint_jwt: 'https://ims.example.com/ims/exchange/jwt/' }, {}), ['server.ims_endpoint_jwt in connector-umapi.yml', 'not a path']],
   ['a negative timeout', () => jwtConfig({ timeout: -1 }, {}), ['server.timeout in connector-umapi.yml', 'seconds']],
   ['fractional retries', () => jwtConfig({ retries: 1.5 }, {}), ['server.retries in connector-umapi.yml']],
   ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],

@@ -60,12 +60,11 @@ describe('JWTAuth clock skew', () => {
     const auth = new JWTAuth({ ...(await ims.createJwtCredentials()), fetch: recorder.fetch });
     ims.setNow(Date.now() - TEN_MINUTES_MS);
 
-    // The fake IMS does not check iat, so this test injects the rejection that
-    // a future iat would cause. The Date header still comes from the fake's clock.
-    ims.failNext(EXPIRED);
+    // The fake IMS rejects an iat later than its own clock, as IMS does.
     await auth.getAccessToken();
 
-    expect(ims.exchanges.map((exchange) => exchange.outcome)).toEqual(['fault', 'issued']);
+    expect(ims.exchanges.map((exchange) => exchange.outcome)).toEqual(['rejected', 'issued']);
+    expect(ims.exchanges[0]?.errorCode).toBe('invalid_token');
     const first = decodeAssertion(recorder.requests[0]).claims;
     const retried = decodeAssertion(recorder.requests[1]).claims;
     expect(first.iat! - retried.iat!).toBeGreaterThan(TEN_MINUTES_MS / 1000 - 60);

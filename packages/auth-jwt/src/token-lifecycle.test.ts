@@ -41,8 +41,13 @@ describe('JWTAuth token lifecycle', () => {
     expect(await auth.getAccessToken()).toEqual(first);
     await vi.waitFor(() => expect(issuedCount()).toBe(2));
 
-    const second = await auth.getAccessToken();
-    expect(second.token).not.toBe(first.token);
+    // The fake IMS logs the exchange before the client has read the answer,
+    // so wait until the cache holds the new token.
+    const second = await vi.waitFor(async () => {
+      const next = await auth.getAccessToken();
+      expect(next.token).not.toBe(first.token);
+      return next;
+    });
     // vi.waitFor advances the fake clock while it polls, so only a lower bound is exact.
     expect(second.expiresAt).toBeGreaterThanOrEqual(START_MS + HOUR_MS - 4 * 60_000 + HOUR_MS);
     expect(second.expiresAt).toBeLessThanOrEqual(Date.now() + HOUR_MS);

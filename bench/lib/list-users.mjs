@@ -7,7 +7,7 @@ import { collectGarbage, formatBytes, formatMs, formatRate, row, timeOnce } from
 
 const USER_COUNT = 100_000;
 const PAGE_SIZE = 200;
-const ROUNDS = 5;
+const ROUNDS = 7;
 const TARGET_RATIO = 1.3;
 const TARGET_HEAP_BYTES = 50 * 2 ** 20;
 

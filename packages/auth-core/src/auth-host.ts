@@ -15,7 +15,17 @@ export interface ParseAuthHostOptions {
  * The result of {@link parseAuthHost}: the origin and the path (`''`, or `/a/b` without a
  * trailing slash, only with `allowPath`), or a message saying what is wrong with the value.
  */
-export type ParsedAuthHost = { origin: string; path: string } | { problem: string };
+export type ParsedAuthHost =
+  | {
+      /** Scheme, host and port, such as `https://ims-na1.adobelogin.com`. */
+      origin: string;
+      /** The path of an origin URL, or `''`. */
+      path: string;
+    }
+  | {
+      /** A message saying what is wrong with the value, for a `ConfigurationProblem`. */
+      problem: string;
+    };
 
 /** Options of {@link parseEndpointPath}. */
 export interface ParseEndpointPathOptions {
@@ -118,7 +128,15 @@ export function parseAuthHost(value: string, options: ParseAuthHostOptions = {})
 export function parseEndpointPath(
   value: string,
   options: ParseEndpointPathOptions,
-): { path: string } | { problem: string } {
+):
+  | {
+      /** The path trimmed of whitespace. */
+      path: string;
+    }
+  | {
+      /** A message saying what is wrong with the value, for a `ConfigurationProblem`. */
+      problem: string;
+    } {
   const hostOption = options.hostOption ?? 'authHost';
   const trimmed = value.trim();
 

@@ -4,6 +4,7 @@ const brand = Symbol.for('@umapi/error');
 
 /** Options shared by every error constructor in this package family. */
 export interface UmapiErrorOptions {
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -26,7 +27,19 @@ export class UmapiError extends Error {
   }
 }
 
-/** Returns true for any error thrown by a umapi package, from any copy of it. */
+/**
+ * Returns true for any error thrown by a umapi package, from any copy of it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await auth.getAccessToken();
+ * } catch (error) {
+ *   if (!isUmapiError(error)) throw error;
+ *   console.error(`${error.code}: ${error.message}`);
+ * }
+ * ```
+ */
 export function isUmapiError(value: unknown): value is UmapiError {
   return (
     typeof value === 'object' &&
@@ -48,6 +61,7 @@ export interface ConfigurationProblem {
  * a caller can fix a configuration in one pass.
  */
 export class ConfigurationError extends UmapiError {
+  /** Every invalid or missing option found. */
   readonly problems: readonly ConfigurationProblem[];
 
   constructor(
@@ -77,15 +91,21 @@ export interface ImsErrorDetails {
   serverDate?: number;
   /** The wait the server asked for with `Retry-After`, in milliseconds, when it sent one. */
   retryAfterMs?: number;
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
 /** Thrown when Adobe IMS responds to a token request with an error or an unusable body. */
 export class ImsError extends UmapiError {
+  /** HTTP status of the IMS response. */
   readonly status: number;
+  /** The IMS `error_description` field, or a truncated excerpt of a non-JSON body. */
   readonly description: string | undefined;
+  /** The endpoint URL without query string. */
   readonly endpoint: string;
+  /** The IMS request id header (`x-debug-id` or `x-request-id`) when present. */
   readonly requestId: string | undefined;
+  /** The server's `Date` header as epoch milliseconds, when sent. */
   readonly serverDate: number | undefined;
   /** The wait the server asked for with `Retry-After`, in milliseconds, when it sent one. */
   readonly retryAfterMs: number | undefined;
@@ -128,8 +148,11 @@ export class CertificateError extends NetworkError {
 
 /** Thrown when a proxy rejects the request, for example with 407 Proxy Authentication Required. */
 export class ProxyError extends NetworkError {
+  /** HTTP status the proxy rejected the connection with, such as 407, or `undefined` when the proxy was unreachable. */
   readonly status: number | undefined;
+  /** Host name of the proxy from `HTTPS_PROXY` or `HTTP_PROXY`. */
   readonly proxyHost: string;
+  /** Port of the proxy as a string, the scheme's default when the proxy URL has none. */
   readonly proxyPort: string;
 
   constructor(
@@ -153,7 +176,9 @@ export class ProxyError extends NetworkError {
 
 /** Thrown when one attempt took longer than its timeout. */
 export class TimeoutError extends UmapiError {
+  /** The timeout that ran out, in milliseconds. */
   readonly timeoutMs: number;
+  /** Host (and port) the request was for. */
   readonly host: string;
 
   constructor(message: string, details: { timeoutMs: number; host: string; cause?: unknown }) {

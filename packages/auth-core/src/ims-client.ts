@@ -29,6 +29,7 @@ export interface ImsTokenRequest {
   expiresInUnit: 'milliseconds' | 'seconds';
   /** Extra request headers. */
   headers?: Record<string, string>;
+  /** The transport that sends the request, from {@link createTransport}. */
   transport: Transport;
   /** Per-attempt timeout in milliseconds. Default 30 seconds. */
   timeoutMs?: number;
@@ -41,11 +42,13 @@ export interface ImsTokenRequest {
   maxRetryWaitMs?: number;
   /** Backoff between retries when the server sent no `Retry-After`. Default 500 ms base, 30 s cap. */
   backoff?: BackoffOptions;
+  /** Aborts the request and any backoff wait, rejecting with the signal's reason. */
   signal?: AbortSignal;
 }
 
 /** A successful IMS token response. */
 export interface ImsTokenResponse extends AccessToken {
+  /** The IMS `token_type` field, `bearer` when IMS sent none. */
   tokenType: string;
   /** The server's `Date` header as epoch milliseconds, if sent. */
   serverDate?: number;
@@ -53,8 +56,11 @@ export interface ImsTokenResponse extends AccessToken {
 
 /** Defaults of {@link ImsTokenRequest}, in milliseconds where a unit applies. */
 export const IMS_REQUEST_DEFAULTS = {
+  /** Per-attempt timeout: 30,000 ms. */
   timeoutMs: 30_000,
+  /** Retries after the first attempt: 2. */
   maxRetries: 2,
+  /** Longest `Retry-After` wait honoured: 60,000 ms. */
   maxRetryWaitMs: 60_000,
 } as const;
 

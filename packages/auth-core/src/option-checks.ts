@@ -9,7 +9,16 @@ export interface OptionNames {
    * Names from other clients (Python umapi-client, User Sync Tool configs), mapped to the
    * option to use instead, or to a whole message when a rename is not enough.
    */
-  renames?: Readonly<Record<string, string | { message: string }>>;
+  renames?: Readonly<
+    Record<
+      string,
+      | string
+      | {
+          /** The whole message reported for the old name. */
+          message: string;
+        }
+    >
+  >;
 }
 
 /** Options of {@link OptionChecker.requireString}. */

@@ -36,7 +36,13 @@ export const TOKEN_CACHE_DEFAULTS = {
 export const BACKGROUND_RETRY_DELAY_MS = 5_000;
 
 /** An authenticator built by {@link createAuthenticator}. */
-export type CachingAuthenticator = Authenticator & { invalidate(): void };
+export type CachingAuthenticator = Authenticator & {
+  /**
+   * Drops the cached token, so the next `getToken()` starts a new exchange instead of
+   * joining one that was already running.
+   */
+  invalidate(): void;
+};
 
 /**
  * Wraps a token exchange in the shared cache: single-flight refresh, refresh window, invalidate.

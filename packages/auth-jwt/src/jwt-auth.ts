@@ -105,7 +105,16 @@ export class JWTAuth implements Authenticator {
   }
 
   /** Returns the identifying fields only: never the client secret, key or token. */
-  toJSON(): { orgId: string; clientId: string; techAcctId: string; authHost: string } {
+  toJSON(): {
+    /** The org ID. */
+    orgId: string;
+    /** The client ID. */
+    clientId: string;
+    /** The technical account ID. */
+    techAcctId: string;
+    /** The IMS origin, such as `https://ims-na1.adobelogin.com`. */
+    authHost: string;
+  } {
     return {
       orgId: this.orgId,
       clientId: this.clientId,

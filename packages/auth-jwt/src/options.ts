@@ -45,9 +45,13 @@ export interface JWTAuthOptions extends TransportOptions {
 
 /** Defaults of every optional option, with their units. */
 export const JWT_AUTH_DEFAULTS = Object.freeze({
+  /** Metascopes put in the assertion. */
   metascopes: Object.freeze(['ent_user_sdk']) as readonly string[],
+  /** TLS certificates are verified. */
   sslVerify: true,
+  /** The IMS host. */
   authHost: 'ims-na1.adobelogin.com',
+  /** The path of the JWT exchange endpoint. */
   authEndpoint: '/ims/exchange/jwt/',
   /** Milliseconds. The assertion is single-use, so it need not live longer. */
   jwtLifetimeMs: 300_000,

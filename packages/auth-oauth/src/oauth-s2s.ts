@@ -118,7 +118,14 @@ export class OAuthS2S implements Authenticator {
   }
 
   /** Returns the non-secret fields, for logs and `JSON.stringify`. */
-  toJSON(): { clientId: string; orgId?: string; authHost: string } {
+  toJSON(): {
+    /** The client ID. */
+    clientId: string;
+    /** The org ID, present only when one was given. */
+    orgId?: string;
+    /** The IMS origin, such as `https://ims-na1.adobelogin.com`. */
+    authHost: string;
+  } {
     return {
       clientId: this.clientId,
       ...(this.orgId === undefined ? {} : { orgId: this.orgId }),
@@ -126,6 +133,7 @@ export class OAuthS2S implements Authenticator {
     };
   }
 
+  /** Formats the authenticator for `util.inspect` with the same fields as {@link OAuthS2S.toJSON}. */
   [inspect.custom](depth: number, options: Parameters<typeof inspect>[1]): string {
     return `OAuthS2S ${inspect(this.toJSON(), { ...options, depth })}`;
   }

@@ -18,7 +18,9 @@ import { readVersion } from './version.js';
 
 /** The environment `run` reads and the streams it writes to. */
 export interface RunOptions {
+  /** Stream for command output: listings, reports, the token, help and the version. */
   stdout: TextStream;
+  /** Stream for errors, messages, progress lines, and the help shown when no command is given. */
   stderr: TextStream;
   /** Environment variables; `UMAPI_*` ones supply credentials. */
   env: NodeJS.ProcessEnv;

@@ -1,10 +1,18 @@
 import { once } from 'node:events';
 
-/** A writable text stream, as `process.stdout` is; `isTTY` and `columns` are read when present. */
+/** A writable text stream, as `process.stdout` is. */
 export interface TextStream {
+  /**
+   * Writes a chunk of text.
+   *
+   * @returns `false` when the buffer is full, so the caller waits for `drain`.
+   */
   write(chunk: string): boolean;
+  /** Registers a one-time listener for `drain`, emitted when a full buffer has emptied. */
   once(event: 'drain', listener: () => void): unknown;
+  /** True when the stream is a terminal; read on stderr to decide whether progress lines are shown. */
   isTTY?: boolean;
+  /** Terminal width in characters. Accepted as on `process.stdout`, but not read by this version. */
   columns?: number;
 }
 

@@ -31,24 +31,39 @@ import { buildUserAgent } from './user-agent.js';
 
 /** A user record as UMAPI returns it; the fields depend on the account type. */
 export interface UmapiUser {
+  /** The user's email address. */
   email: string;
+  /** Account status, such as `active` or `disabled`. */
   status?: string;
+  /** The login name; for Federated IDs it may differ from the email address. */
   username?: string;
+  /** The domain of the account. */
   domain?: string;
+  /** Given name. */
   firstname?: string;
+  /** Family name. */
   lastname?: string;
+  /** ISO 3166-1 alpha-2 country code, such as `US`; UMAPI reports `UD` when unknown. */
   country?: string;
+  /** Account type: `adobeID`, `enterpriseID` or `federatedID`. */
   type?: string;
+  /** Names of the user groups and product profiles the user belongs to. */
   groups?: string[];
+  /** Any other field UMAPI returns, passed through unchanged. */
   [field: string]: unknown;
 }
 
 /** A user group or product profile as UMAPI returns it. */
 export interface UmapiGroup {
+  /** The group name, as used in `add` and `remove` steps. */
   groupName: string;
+  /** UMAPI's numeric ID of the group. */
   groupId?: number;
+  /** Group kind, such as `USER_GROUP` or `PRODUCT_PROFILE`. */
   type?: string;
+  /** Number of members. */
   memberCount?: number;
+  /** Any other field UMAPI returns, such as `productName`, passed through unchanged. */
   [field: string]: unknown;
 }
 
@@ -60,6 +75,7 @@ export interface UsersQuery {
   group?: string;
   /** With `group`: false also lists members through nested groups. UMAPI's default is true. */
   directOnly?: boolean;
+  /** Aborts the listing: the iteration then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
 
@@ -67,6 +83,10 @@ export interface UsersQuery {
 export interface ExecuteOptions {
   /** Send every queued action now, even if the last batch is not full. Default true. */
   immediate?: boolean;
+  /**
+   * Stops sending further batches once aborted, leaving unsent actions queued. A batch whose
+   * request the abort interrupts is reported in `errors`.
+   */
   signal?: AbortSignal;
 }
 
@@ -206,6 +226,7 @@ export class Connection {
   /**
    * Lists the user groups and product profiles of the org, page by page.
    *
+   * @param options - `signal` aborts the listing, which then rejects with the signal's reason.
    * @throws ListingError (from the iteration) when a page fails.
    */
   groups(options: { signal?: AbortSignal } = {}): AsyncIterable<UmapiGroup> {
@@ -265,7 +286,12 @@ export class Connection {
     });
   }
 
-  /** Sends every queued action. */
+  /**
+   * Sends every queued action, in batches of at most 10 entries.
+   *
+   * @returns Counts and errors, as {@link Connection.execute} returns them.
+   * @throws The signal's reason when the signal was aborted before the call; nothing is then sent.
+   */
   executeQueued(options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
     return this.#executor.executeQueued({ signal: options.signal });
   }
@@ -360,6 +386,7 @@ export class Connection {
     };
   }
 
+  /** Formats the connection for `util.inspect` with the same fields as {@link Connection.toJSON}. */
   [inspect.custom](): string {
     return `Connection ${inspect(this.toJSON())}`;
   }

@@ -15,6 +15,7 @@ export interface HttpErrorDetails {
   requestId?: string;
   /** The parsed JSON body, or a text excerpt of at most {@link MAX_BODY_EXCERPT} characters. */
   body?: unknown;
+  /** The underlying error, kept as the standard `Error.cause`. */
   cause?: unknown;
 }
 
@@ -79,7 +80,9 @@ export class ResponseError extends HttpError {
 
 /** Details of a request that was given up. */
 export interface UnavailableErrorDetails {
+  /** HTTP method of the request. */
   method: string;
+  /** Request path relative to the endpoint, without the query string. */
   path: string;
   /** How many attempts were sent. */
   attempts: number;
@@ -89,7 +92,9 @@ export interface UnavailableErrorDetails {
   lastStatus?: number;
   /** The wait the server advised (`Retry-After`), in milliseconds, when it advised one. */
   retryAfterMs?: number;
+  /** The `X-Request-Id` of the last attempt. */
   requestId?: string;
+  /** The error of the last attempt: a network, timeout or HTTP error. */
   cause?: unknown;
 }
 
@@ -137,6 +142,7 @@ export interface ListingErrorDetails {
   page: number;
   /** How many items earlier pages returned before the failure. */
   itemsRead: number;
+  /** The error that ended the listing: the page request's error, or a `ResponseError` for an unreadable page. */
   cause: unknown;
 }
 

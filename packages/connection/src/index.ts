@@ -39,6 +39,7 @@ export {
   type UserStepJson,
 } from './actions/index.js';
 export {
+  type Budgets,
   type ClassStats,
   DEFAULT_BUDGETS,
   type EndpointClass,

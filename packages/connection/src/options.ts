@@ -12,9 +12,13 @@ import type { RateLimitOptions } from './rate-limit/index.js';
  * contain an access token, a client secret or a request body.
  */
 export interface ConnectionLogger {
+  /** Receives one line per attempt, with the request ID and the duration in milliseconds. */
   debug?(message: string, details?: Record<string, unknown>): void;
+  /** Receives informational lines; this version sends none. */
   info?(message: string, details?: Record<string, unknown>): void;
+  /** Receives a line for each retry, including the retry after UMAPI rejected the access token. */
   warn?(message: string, details?: Record<string, unknown>): void;
+  /** Receives error lines; this version sends none, because errors are thrown to the caller. */
   error?(message: string, details?: Record<string, unknown>): void;
 }
 
@@ -55,7 +59,9 @@ export interface ConnectionOptions {
 
 /** Default values of the optional {@link ConnectionOptions}, with their units. */
 export const CONNECTION_DEFAULTS = {
+  /** Adobe's UMAPI endpoint. */
   endpoint: 'https://usermanagement.adobe.io/v2/usermanagement',
+  /** Actions change the org; with `true` UMAPI only validates them. */
   testMode: false,
   /** Milliseconds per attempt. */
   timeout: 120_000,

@@ -36,7 +36,9 @@ export interface ServerStatus {
 
 /** The result of `Connection.status()`. */
 export interface ConnectionStatus {
+  /** Counters of this connection since it was created. */
   local: LocalStatus;
+  /** The server status from the last `status({ remote: true })` call, or `Never contacted`. */
   server: ServerStatus;
 }
 

@@ -6,6 +6,7 @@ import { type ConfigurationProblem, UmapiError } from '@umapi/auth-core';
  * `actions[3].do[1].add.group[0]` or `createFederatedID.email`.
  */
 export class ActionValidationError extends UmapiError {
+  /** Every invalid field, named by its path. */
   readonly problems: readonly ConfigurationProblem[];
 
   constructor(problems: readonly ConfigurationProblem[]) {

@@ -16,10 +16,13 @@ export interface ActionError {
   actionIndex: number;
   /** Index of the failed step in the caller's action, when UMAPI named one. */
   step?: number;
+  /** The action's `requestID`, as UMAPI echoed it or as the action set it. */
   requestID?: string;
+  /** The user ID of the action, as UMAPI echoed it or as the action set it. */
   user?: string;
   /** UMAPI's error code (such as `error.user.nonexistent`), or the client's code when the request itself failed. */
   errorCode: string;
+  /** UMAPI's message, or the client's message when the request failed or its response was unreadable. */
   message: string;
   /** The caller's action, the same object that was passed in. */
   action: UserAction | UserActionJson;
@@ -29,12 +32,19 @@ export interface ActionError {
 
 /** A warning UMAPI returned for a step, such as a deprecated command, mapped like {@link ActionError}. */
 export interface ActionWarning {
+  /** Index of the action in the array passed to the `execute()` call that submitted it. */
   actionIndex: number;
+  /** Index of the step in the caller's action, when UMAPI named one. */
   step?: number;
+  /** The action's `requestID`, when UMAPI echoed it. */
   requestID?: string;
+  /** The user ID, when UMAPI echoed it. */
   user?: string;
+  /** UMAPI's warning code. */
   warningCode: string;
+  /** UMAPI's warning message. */
   message: string;
+  /** The caller's action, the same object that was passed in. */
   action: UserAction | UserActionJson;
 }
 

@@ -22,8 +22,11 @@ export interface CreateUserFields {
 
 /** Fields of an `update` step; at least one is required. UMAPI does not update `country`. */
 export interface UpdateUserFields {
+  /** New email address. */
   email?: string;
+  /** New given name, at most 250 characters. */
   firstname?: string;
+  /** New family name, at most 250 characters. */
   lastname?: string;
   /** The login name of a Federated ID, when it differs from the email address. */
   username?: string;
@@ -31,18 +34,43 @@ export interface UpdateUserFields {
 
 /** Group list of an `add` or `remove` step: product profiles, user groups or admin groups. */
 export interface GroupListJson {
+  /** Group names, at least one. `execute()` splits a list longer than 10 into several steps. */
   group: string[];
 }
 
 /** One step of a user action, as UMAPI receives it: an object with exactly one key. */
 export type UserStepJson =
-  | { createFederatedID: CreateUserFields }
-  | { createEnterpriseID: CreateUserFields }
-  | { addAdobeID: CreateUserFields }
-  | { update: UpdateUserFields }
-  | { add: GroupListJson }
-  | { remove: GroupListJson | 'all' }
-  | { removeFromOrg: { deleteAccount?: boolean } };
+  | {
+      /** Creates a Federated ID, whose sign-in goes through the org's identity provider. */
+      createFederatedID: CreateUserFields;
+    }
+  | {
+      /** Creates an Enterprise ID, an account the org owns with an Adobe-managed password. */
+      createEnterpriseID: CreateUserFields;
+    }
+  | {
+      /** Adds an existing Adobe ID (a personal account) to the org. */
+      addAdobeID: CreateUserFields;
+    }
+  | {
+      /** Changes the user's email address, names or username. */
+      update: UpdateUserFields;
+    }
+  | {
+      /** Adds the user to groups or product profiles. */
+      add: GroupListJson;
+    }
+  | {
+      /** Removes the user from the named groups, or from every group with `'all'`. */
+      remove: GroupListJson | 'all';
+    }
+  | {
+      /** Removes the user from the org. */
+      removeFromOrg: {
+        /** When true, also deletes the account, for Enterprise and Federated IDs the org owns. */
+        deleteAccount?: boolean;
+      };
+    };
 
 /**
  * A user action in UMAPI's wire form: one user and the steps to run for that
@@ -91,7 +119,10 @@ export const CREATE_STEP_NAMES: readonly StepName[] = [
 
 /** UMAPI's limits per request: entries per request, steps per entry, groups per add or remove step. */
 export const UMAPI_LIMITS = Object.freeze({
+  /** Actions (entries) per action request: 10. */
   entriesPerRequest: 10,
+  /** Steps per entry: 10. */
   stepsPerEntry: 10,
+  /** Groups per `add` or `remove` step: 10. */
   groupsPerStep: 10,
 });

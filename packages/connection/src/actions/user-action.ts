@@ -39,9 +39,13 @@ export interface UserActionOptions {
  * await connection.execute([action]);
  */
 export class UserAction {
+  /** The user ID: an email address, or a username together with `domain`. */
   readonly user: string;
+  /** The domain of a Federated ID whose user ID is a username. */
   readonly domain: string | undefined;
+  /** The ID UMAPI returns with any error about this action; a random UUID unless one was given. */
   readonly requestID: string;
+  /** Makes the user ID refer to an Adobe ID even when an Enterprise or Federated ID has the same name. */
   readonly useAdobeID: boolean | undefined;
   readonly #steps: UserStepJson[] = [];
 

@@ -1,5 +1,10 @@
 export type { ClassStats } from './class-scheduler.js';
 export { classifyRequest } from './classify.js';
-export { DEFAULT_BUDGETS, type EndpointClass, type RateLimitOptions } from './options.js';
+export {
+  type Budgets,
+  DEFAULT_BUDGETS,
+  type EndpointClass,
+  type RateLimitOptions,
+} from './options.js';
 export type { RateLimiter } from './rate-limiter.js';
 export { getRateLimiter, type RateLimiterTiming } from './registry.js';

@@ -6,9 +6,11 @@ const generateKeyPairAsync = promisify(generateKeyPair);
 
 /** The grant of a valid token, as `verifyAccessToken` returns it. */
 export interface AccessTokenInfo {
+  /** The client ID the token was issued to. */
   clientId: string;
   /** The org of the client the token was issued to, when known. */
   orgId?: string;
+  /** Scopes (OAuth) or metascopes (JWT) the token grants. */
   scopes: string[];
   /** Expiry as epoch milliseconds on the fake's clock. */
   expiresAt: number;

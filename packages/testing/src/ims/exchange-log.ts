@@ -20,6 +20,7 @@ export interface TokenExchange {
   encoding: 'urlencoded' | 'multipart' | undefined;
   /** The way the client sent its credentials on the OAuth endpoints. */
   clientAuthentication: 'form' | 'basic' | undefined;
+  /** Whether a token was issued, the request was rejected, or a fault or dropped connection was injected. */
   outcome: ExchangeOutcome;
   /** The response status; `undefined` for a dropped connection. */
   status: number | undefined;

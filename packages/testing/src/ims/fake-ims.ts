@@ -31,9 +31,13 @@ export interface FakeImsOptions extends ListenOptions {
 
 /** Options of {@link FakeIms.createJwtCredentials}. Every field has a generated default. */
 export interface CreateJwtCredentialsOptions {
+  /** The org ID. Default: the fake's default org ID (`FakeImsOptions.orgId`). */
   orgId?: string;
+  /** The client ID. Default: 32 random hex digits. */
   clientId?: string;
+  /** The client secret. Default: a random `p8e-` secret. */
   clientSecret?: string;
+  /** The technical account ID. Default: a random `...@techacct.adobe.com` ID. */
   techAcctId?: string;
   /** Metascopes granted to the client. Default `['ent_user_sdk']`. Returned for `JWTAuth` only when given. */
   metascopes?: string[];
@@ -47,9 +51,13 @@ export interface CreateJwtCredentialsOptions {
 
 /** Options for `new JWTAuth({...})`, as {@link FakeIms.createJwtCredentials} returns them. */
 export interface JwtCredentials {
+  /** The org ID the client is registered in. */
   orgId: string;
+  /** The client ID (API key). */
   clientId: string;
+  /** The client secret. */
   clientSecret: string;
+  /** The technical account ID. */
   techAcctId: string;
   /** The private key as PEM. A secret: it never leaves the test process. */
   privateKey: string;
@@ -65,8 +73,11 @@ export interface JwtCredentials {
 
 /** Options of {@link FakeIms.createOAuthCredentials}. Every field has a generated default. */
 export interface CreateOAuthCredentialsOptions {
+  /** The org ID. Default: the fake's default org ID (`FakeImsOptions.orgId`). */
   orgId?: string;
+  /** The client ID. Default: 32 random hex digits. */
   clientId?: string;
+  /** The client secret. Default: a random `p8e-` secret. */
   clientSecret?: string;
   /** Scopes granted to the client. Default `['openid', 'AdobeID', 'user_management_sdk']`. Returned for `OAuthS2S` only when given. */
   scopes?: string[];
@@ -74,8 +85,11 @@ export interface CreateOAuthCredentialsOptions {
 
 /** Options for `new OAuthS2S({...})`, as {@link FakeIms.createOAuthCredentials} returns them. */
 export interface OAuthCredentials {
+  /** The client ID (API key). */
   clientId: string;
+  /** The client secret. */
   clientSecret: string;
+  /** The org ID the client is registered in. */
   orgId: string;
   /** The fake's origin. */
   authHost: string;

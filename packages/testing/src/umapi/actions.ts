@@ -8,20 +8,31 @@ export const MAX_GROUPS_PER_STEP = 10;
 
 /** One failed step in an action response. */
 export interface ActionError {
+  /** Index of the action in the request body, from 0. */
   index: number;
+  /** Index of the failed step in the action's `do` list, from 0. */
   step: number;
+  /** The action's `requestID`, when it had one. */
   requestID?: string;
+  /** The action's `user`, when it had one. */
   user?: string;
+  /** UMAPI's error code, such as `error.user.nonexistent`. */
   errorCode: string;
+  /** The error message. */
   message: string;
 }
 
 /** The body UMAPI returns for `POST /action/{orgId}`. */
 export interface ActionResult {
+  /** `success` when every action completed, `partial` when some did, `error` when none did. */
   result: 'success' | 'partial' | 'error';
+  /** Actions that completed; 0 in test mode. */
   completed: number;
+  /** Actions with a failed step. */
   notCompleted: number;
+  /** Actions that would have completed, in test mode; 0 otherwise. */
   completedInTestMode: number;
+  /** One entry per failed action. */
   errors: ActionError[];
 }
 

@@ -3,15 +3,23 @@ export type UserType = 'adobeID' | 'enterpriseID' | 'federatedID';
 
 /** A user as UMAPI returns it in listings and lookups. */
 export interface UmapiUser {
+  /** The user ID. Default: 24 upper-case hex digits and `@AdobeID`, from a counter. */
   id: string;
+  /** The user's email address. */
   email: string;
+  /** Account status. Default `active`. */
   status: 'active' | 'disabled';
+  /** The login name. Default: the email address. */
   username: string;
+  /** The domain of the account. Default: the domain of the email address. */
   domain: string;
+  /** Given name. Default `''`. */
   firstname: string;
+  /** Family name. Default `''`. */
   lastname: string;
   /** ISO 3166 country code; `UD` when unknown, as UMAPI reports it. */
   country: string;
+  /** Account type. Default `federatedID`. */
   type: UserType;
   /** Names of the user groups and product profiles the user belongs to. */
   groups: string[];
@@ -19,19 +27,29 @@ export interface UmapiUser {
 
 /** A group as UMAPI returns it in group listings. */
 export interface UmapiGroup {
+  /** Numeric group ID. Default: 1, or one above the highest ID so far. */
   groupId: number;
+  /** The group name, matched without regard to case. */
   groupName: string;
+  /** Group kind. Default `USER_GROUP`. */
   type: 'USER_GROUP' | 'PRODUCT_PROFILE' | 'SYSTEM';
+  /** Number of users whose `groups` name this group, counted at listing time. */
   memberCount: number;
   /** The product, for a product profile. */
   productName?: string;
 }
 
 /** A user to seed the fake with: `email` is required, every other field has a default. */
-export type UserSeed = Partial<UmapiUser> & { email: string };
+export type UserSeed = Partial<UmapiUser> & {
+  /** The user's email address. */
+  email: string;
+};
 
 /** A group to seed the fake with: `groupName` is required. Default type `USER_GROUP`. */
-export type GroupSeed = Partial<Omit<UmapiGroup, 'memberCount'>> & { groupName: string };
+export type GroupSeed = Partial<Omit<UmapiGroup, 'memberCount'>> & {
+  /** The group name. */
+  groupName: string;
+};
 
 /** The groups a fake UMAPI has when none are given. */
 export const DEFAULT_GROUPS: GroupSeed[] = [

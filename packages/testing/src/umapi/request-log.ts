@@ -2,6 +2,7 @@
 export interface UmapiRequest {
   /** When it arrived, epoch milliseconds on the fake's clock. */
   time: number;
+  /** The HTTP method, such as `GET` or `POST`. */
   method: string;
   /** The path without the query, such as `/v2/usermanagement/users/<orgId>/0`. */
   path: string;

@@ -20,16 +20,10 @@ const sections = {
   'rate-limits': benchRateLimits,
 };
 
-// Sections left out of the default run, because they measure the machine more than the code.
-const optionalSections = {
-  'cold-start-no-pool': () => benchColdStart({ pooled: false }),
-};
-
 const requested = process.argv.slice(2);
-const allSections = { ...sections, ...optionalSections };
 for (const name of requested) {
-  if (!(name in allSections)) {
-    console.error(`Unknown section '${name}'. Sections: ${Object.keys(allSections).join(', ')}`);
+  if (!(name in sections)) {
+    console.error(`Unknown section '${name}'. Sections: ${Object.keys(sections).join(', ')}`);
     process.exit(2);
   }
 }
@@ -45,7 +39,7 @@ const startedAt = performance.now();
 const rows = [];
 const selected = requested.length > 0 ? requested : Object.keys(sections);
 for (const name of selected) {
-  const bench = allSections[name];
+  const bench = sections[name];
   process.stderr.write(`running ${name}...\n`);
   rows.push(...(await bench()));
 }

@@ -19,28 +19,25 @@ const { Agent, fetch: undiciFetch } = await import(
  * Sends 10,000 concurrent requests through one new Connection with an empty
  * token cache, and the same requests with plain fetch and a token in hand.
  *
- * Both sides share a pool of 128 sockets by default. Without a pool, every
- * request opens its own socket and the time is decided by the kernel: the
- * fake's listen backlog overflows and dropped SYNs are retransmitted after
- * 1 s, 3 s and so on. Pass `{ pooled: false }` to measure that case.
+ * Both sides share one pool of 128 sockets. Without a pool, every request
+ * opens its own socket and the kernel decides the time: the fake's listen
+ * backlog overflows and dropped SYNs are sent again after 1 s, 3 s and so on.
  */
-export async function benchColdStart({ pooled = true } = {}) {
+export async function benchColdStart() {
   const ims = await startFakeIms();
   const umapi = await startFakeUmapi({ ims, users: 10 });
   const path = `users/${encodeURIComponent(umapi.orgId)}/0`;
   const agent = new Agent({ connections: POOL_CONNECTIONS });
   const poolFetch = (input, init) => undiciFetch(...toUndiciArguments(input, init, agent));
-  const fetchOption = pooled ? { fetch: poolFetch } : {};
 
   try {
     const credentials = await ims.createOAuthCredentials();
     const { token } = await new OAuthS2S(credentials).getAccessToken();
     const headers = { Authorization: `Bearer ${token}`, 'x-api-key': credentials.clientId };
-    const rawFetch = pooled ? poolFetch : globalThis.fetch;
     const rawMs = await timeOnce(() =>
       Promise.all(
         Array.from({ length: CONCURRENT_REQUESTS }, async () => {
-          const response = await rawFetch(`${umapi.url}/${path}`, { headers });
+          const response = await poolFetch(`${umapi.url}/${path}`, { headers });
           await response.json();
         }),
       ),
@@ -51,7 +48,7 @@ export async function benchColdStart({ pooled = true } = {}) {
       auth,
       endpoint: umapi.url,
       rateLimits: false,
-      ...fetchOption,
+      fetch: poolFetch,
     });
     ims.clearExchanges();
     const connectionMs = await timeOnce(() =>
@@ -63,8 +60,7 @@ export async function benchColdStart({ pooled = true } = {}) {
       (exchange) => exchange.clientId === auth.clientId && exchange.outcome === 'issued',
     ).length;
 
-    const label = `cold cache, ${CONCURRENT_REQUESTS.toLocaleString('en-US')} concurrent requests${pooled ? '' : ' (no pool)'}`;
-    const socketNote = pooled ? `, ${POOL_CONNECTIONS} sockets` : ', a socket each';
+    const label = `cold cache, ${CONCURRENT_REQUESTS.toLocaleString('en-US')} concurrent requests`;
     return [
       row({
         name: `${label}: token exchanges`,
@@ -74,7 +70,7 @@ export async function benchColdStart({ pooled = true } = {}) {
       }),
       row({
         name: `${label}: total time`,
-        measured: `${formatMs(connectionMs)}${socketNote}`,
+        measured: `${formatMs(connectionMs)}, ${POOL_CONNECTIONS} sockets`,
         baseline: `raw fetch, token in hand: ${formatMs(rawMs)}`,
         ratio: connectionMs / rawMs,
       }),

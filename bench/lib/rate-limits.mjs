@@ -62,13 +62,6 @@ async function runMode(ims, umapi, mode, useScheduler, groupName) {
   // Group changes on existing users, so that the listing running at the same
   // time sees the same 20,000 users. Each mode works on its own users.
   const firstUser = useScheduler ? 0 : ACTION_COUNT;
-  // The token is fetched before the clock starts. The connection takes a
-  // budget slot before it asks for the token, so the first request of each
-  // class would otherwise arrive one exchange later than its slot. That delay
-  // does not shrink with compressed time and would exceed the scheduler's
-  // safety margin, which does.
-  await auth.getAccessToken();
-
   const actions = Array.from({ length: ACTION_COUNT }, (_, offset) =>
     new UserAction({ email: generatedEmail(firstUser + offset) }).addGroups([groupName]),
   );

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const root = resolve(here, '../..');
+const smokeDir = fileURLToPath(new URL('.', import.meta.url));
+const root = resolve(smokeDir, '../..');
 const packagesDir = join(root, 'packages');
 const packageNames = readdirSync(packagesDir);
 const scratch = mkdtempSync(join(tmpdir(), 'umapi-smoke-'));
@@ -49,12 +49,12 @@ try {
   const modules = packageNames.map((name) => `@umapi/${name}`);
 
   check('require() of every package from CommonJS', () => {
-    const script = modules.map((name) => `if (Object.keys(require(${JSON.stringify(name)})).length === 0) throw new Error('empty: ${name}');`).join('\n');
+    const script = modules.map((name) => `if (Object.keys(require(${JSON.stringify(name)})).length === 0) throw new Error('${name} has no exports');`).join('\n');
     run(process.execPath, ['-e', script], { cwd: project });
   });
 
   check('import of every package from ESM', () => {
-    const script = modules.map((name, index) => `import * as m${index} from ${JSON.stringify(name)}; if (Object.keys(m${index}).length === 0) throw new Error('empty: ${name}');`).join('\n');
+    const script = modules.map((name, index) => `import * as m${index} from ${JSON.stringify(name)}; if (Object.keys(m${index}).length === 0) throw new Error('${name} has no exports');`).join('\n');
     run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
   });
 
@@ -63,7 +63,7 @@ try {
     if (!/\d+\.\d+\.\d+/.test(output)) throw new Error(`unexpected output: ${output}`);
   });
 
-  cpSync(join(here, 'fixtures', 'consumer.ts'), join(project, 'consumer.ts'));
+  cpSync(join(smokeDir, 'fixtures', 'consumer.ts'), join(project, 'consumer.ts'));
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const typeRoots = join(root, 'node_modules', '@types');
   for (const [module, moduleResolution] of [['nodenext', 'nodenext'], ['esnext', 'bundler']]) {

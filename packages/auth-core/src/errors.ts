@@ -154,6 +154,8 @@ export class ProxyError extends NetworkError {
   readonly proxyHost: string;
   /** Port of the proxy as a string, the scheme's default when the proxy URL has none. */
   readonly proxyPort: string;
+  /** The environment variable the proxy came from, such as `HTTP_PROXY`, when known. */
+  readonly proxyVariable: string | undefined;
 
   constructor(
     message: string,
@@ -161,6 +163,8 @@ export class ProxyError extends NetworkError {
       host: string;
       proxyHost: string;
       proxyPort: string;
+      /** The environment variable the proxy came from, such as `HTTP_PROXY`. */
+      proxyVariable?: string;
       status?: number;
       /** Node's system error code when the proxy could not be reached, such as `ECONNREFUSED`. */
       systemCode?: string;
@@ -171,6 +175,7 @@ export class ProxyError extends NetworkError {
     this.status = details.status;
     this.proxyHost = details.proxyHost;
     this.proxyPort = details.proxyPort;
+    this.proxyVariable = details.proxyVariable;
   }
 }
 

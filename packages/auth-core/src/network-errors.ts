@@ -92,7 +92,14 @@ export function toNetworkError(error: unknown, request: FailedRequest): unknown 
     const { hostname, port, variable } = request.proxy;
     return new ProxyError(
       `Could not connect to proxy ${hostname}:${port} from ${variable} for a request to ${host}: ${describeCode(code)} (${code}).`,
-      { host, proxyHost: hostname, proxyPort: port, systemCode: code, cause: error },
+      {
+        host,
+        proxyHost: hostname,
+        proxyPort: port,
+        proxyVariable: variable,
+        systemCode: code,
+        cause: error,
+      },
     );
   }
 
@@ -125,6 +132,7 @@ function proxyRejected(
     host,
     proxyHost: proxy.hostname,
     proxyPort: proxy.port,
+    proxyVariable: proxy.variable,
     status,
     cause,
   });

@@ -87,3 +87,47 @@ describe('readProxyEnvironment', () => {
     expect(proxies.http).toBeUndefined();
   });
 });
+
+describe('selectProxy loopback', () => {
+  const proxies = readProxyEnvironment(
+    { HTTP_PROXY: 'http://proxy.example:3128', HTTPS_PROXY: 'http://proxy.example:3128' },
+    [],
+  );
+
+  it.each([
+    'http://localhost:4000/',
+    'https://LOCALHOST/',
+    'http://localhost.:4000/',
+    'http://127.0.0.1:4000/',
+    'https://127.255.0.9/',
+    'http://[::1]:4000/',
+    'http://[0:0:0:0:0:0:0:1]/',
+    'http://[::ffff:127.0.0.1]/',
+  ])('connects directly to %s', (url) => {
+    expect(selectProxy(proxies, new URL(url))).toBeUndefined();
+  });
+
+  it.each([
+    'http://ims.example.test/',
+    'http://128.0.0.1/',
+    'http://app.localhost/',
+    'http://localhost.example/',
+    'http://[::2]/',
+    'http://[::ffff:10.0.0.1]/',
+  ])('uses the proxy for %s', (url) => {
+    expect(selectProxy(proxies, new URL(url))?.hostname).toBe('proxy.example');
+  });
+
+  it('ignores NO_PROXY for loopback but applies it to other hosts', () => {
+    const withList = readProxyEnvironment(
+      { HTTP_PROXY: 'http://proxy.example:3128', NO_PROXY: 'ims.example.test:8080' },
+      [],
+    );
+
+    expect(selectProxy(withList, new URL('http://127.0.0.1:8080/'))).toBeUndefined();
+    expect(selectProxy(withList, new URL('http://ims.example.test:8080/'))).toBeUndefined();
+    expect(selectProxy(withList, new URL('http://ims.example.test:9090/'))?.variable).toBe(
+      'HTTP_PROXY',
+    );
+  });
+});

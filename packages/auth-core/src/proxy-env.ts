@@ -38,8 +38,17 @@ export function readProxyEnvironment(
   };
 }
 
-/** Returns the proxy to use for `url`, or undefined to connect directly. */
+/**
+ * Returns the proxy to use for `url`, or undefined to connect directly.
+ * Requests to `localhost` and loopback addresses always connect directly,
+ * whatever `NO_PROXY` contains, because a proxy cannot reach this machine's
+ * loopback interface (the rule of Go's `net/http` ProxyFromEnvironment).
+ */
 export function selectProxy(proxies: ProxyEnvironment, url: URL): ProxySettings | undefined {
+  if (isLoopbackHost(url.hostname)) {
+    return undefined;
+  }
+
   let proxy: ProxySettings | undefined;
   if (url.protocol === 'https:') {
     proxy = proxies.https;
@@ -53,6 +62,30 @@ export function selectProxy(proxies: ProxyEnvironment, url: URL): ProxySettings 
 
   return proxy;
 }
+
+/**
+ * Returns true for `localhost` and loopback addresses: 127.0.0.0/8, `::1`
+ * and IPv4-mapped 127.0.0.0/8 such as `::ffff:127.0.0.1`. Other names that
+ * may resolve to loopback, such as `app.localhost`, still follow `NO_PROXY`,
+ * as in Go.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = stripBrackets(hostname.toLowerCase()).replace(/\.$/, '');
+  if (host === 'localhost') {
+    return true;
+  }
+
+  const family = isIP(host);
+  if (family === 4) {
+    return host.startsWith('127.');
+  }
+
+  return family === 6 && loopbackV6.check(host, 'ipv6');
+}
+
+const loopbackV6 = new BlockList();
+loopbackV6.addAddress('::1', 'ipv6');
+loopbackV6.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
 
 function readVariable(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const value = env[name.toLowerCase()] ?? env[name];

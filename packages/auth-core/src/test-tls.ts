@@ -16,8 +16,12 @@ export interface TestCertificates {
   selfSigned: { key: string; cert: string };
 }
 
+/** Host name that proxy tests request; the test proxy tunnels it to 127.0.0.1. */
+export const PROXIED_HOST = 'ims.example.test';
+
 const localNames = [
   { type: 2 as const, value: 'localhost' },
+  { type: 2 as const, value: PROXIED_HOST },
   { type: 7 as const, ip: '127.0.0.1' },
 ];
 
@@ -104,7 +108,10 @@ export interface TestProxy extends RunningServer {
 }
 
 /**
- * Starts a CONNECT proxy, over TLS when `tls` is given. With
+ * Starts a CONNECT proxy, over TLS when `tls` is given. It tunnels every
+ * CONNECT target to 127.0.0.1 on the requested port, so tests can request a
+ * non-loopback name such as {@link PROXIED_HOST} (loopback bypasses proxies)
+ * and still reach a local server without a DNS lookup. With
  * `requireCredentials`, a request without those `user:password` credentials
  * gets 407 Proxy Authentication Required. With `rejectStatus`, every CONNECT
  * gets that status.
@@ -152,8 +159,8 @@ export async function startConnectProxy(
 
     const target = request.url ?? '';
     tunnels.push(target);
-    const [host, port] = target.split(':') as [string, string];
-    const upstream = connect(Number(port), host, () => {
+    const port = Number(target.slice(target.lastIndexOf(':') + 1));
+    const upstream = connect(port, '127.0.0.1', () => {
       clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       upstream.write(head);
       upstream.pipe(clientSocket);

@@ -5,6 +5,7 @@ import { CertificateError, ConfigurationError, NetworkError, ProxyError } from '
 import { startTestServer, type TestServer } from './test-server.js';
 import {
   generateCertificates,
+  PROXIED_HOST,
   type RunningServer,
   startConnectProxy,
   startHttpsServer,
@@ -223,10 +224,10 @@ describe('createTransport proxy', () => {
       ...(scheme === 'https' ? { ca: certificates.caCert } : {}),
     });
 
-    const response = await transport.fetch(`${scheme}://127.0.0.1:${port}/via-proxy`);
+    const response = await transport.fetch(`${scheme}://${PROXIED_HOST}:${port}/via-proxy`);
 
     expect(response.status).toBe(200);
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${port}`]);
+    expect(proxy.tunnels).toEqual([`${PROXIED_HOST}:${port}`]);
     expect(proxy.credentials).toEqual(['user:pa@ss']);
   });
 
@@ -235,10 +236,10 @@ describe('createTransport proxy', () => {
     const server = track(await startHttpsServer(certificates.leaf));
     const transport = transportOf({ env: { HTTPS_PROXY: proxy.url }, ca: certificates.caCert });
 
-    const response = await transport.fetch(`https://127.0.0.1:${server.port}/`);
+    const response = await transport.fetch(`https://${PROXIED_HOST}:${server.port}/`);
 
     expect(response.status).toBe(200);
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${server.port}`]);
+    expect(proxy.tunnels).toEqual([`${PROXIED_HOST}:${server.port}`]);
   });
 
   it('accepts a proxy without a scheme', async () => {
@@ -246,25 +247,30 @@ describe('createTransport proxy', () => {
     const target = await okServer();
     const transport = transportOf({ env: { HTTP_PROXY: `127.0.0.1:${proxy.port}` } });
 
-    await transport.fetch(target.url);
+    await transport.fetch(`http://${PROXIED_HOST}:${target.port}/`);
 
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${target.port}`]);
+    expect(proxy.tunnels).toEqual([`${PROXIED_HOST}:${target.port}`]);
   });
 
   it.each([
-    ['127.0.0.1'],
-    ['localhost,127.0.0.1,::1'],
-    ['127.0.0.0/8'],
-    ['*'],
-    ['.example.com, 127.0.0.1:PORT'],
-  ])('bypasses the proxy for NO_PROXY %j', async (noProxy) => {
+    ['HTTP_PROXY', 'http://127.0.0.1:PORT/', undefined],
+    ['HTTP_PROXY', 'http://127.0.0.1:PORT/', 'other.example'],
+    ['HTTPS_PROXY', 'https://127.0.0.1:PORT/', undefined],
+    ['HTTPS_PROXY', 'https://localhost:PORT/', ''],
+  ])('bypasses %s for loopback %s with NO_PROXY %j', async (variable, url, noProxy) => {
     const proxy = track(await startConnectProxy());
-    const target = await okServer();
+    const port = url.startsWith('https')
+      ? track(await startHttpsServer(certificates.leaf)).port
+      : (await okServer()).port;
     const transport = transportOf({
-      env: { HTTP_PROXY: proxy.url, no_proxy: noProxy.replace('PORT', String(target.port)) },
+      env: {
+        [variable]: proxy.url,
+        ...(noProxy === undefined ? {} : { NO_PROXY: noProxy }),
+      },
+      ca: certificates.caCert,
     });
 
-    const response = await transport.fetch(target.url);
+    const response = await transport.fetch(url.replace('PORT', String(port)));
 
     expect(response.status).toBe(200);
     expect(proxy.tunnels).toEqual([]);
@@ -273,11 +279,13 @@ describe('createTransport proxy', () => {
   it('uses the proxy when NO_PROXY names another port', async () => {
     const proxy = track(await startConnectProxy());
     const target = await okServer();
-    const transport = transportOf({ env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1:1' } });
+    const transport = transportOf({
+      env: { HTTP_PROXY: proxy.url, NO_PROXY: `${PROXIED_HOST}:1` },
+    });
 
-    await transport.fetch(target.url);
+    await transport.fetch(`http://${PROXIED_HOST}:${target.port}/`);
 
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${target.port}`]);
+    expect(proxy.tunnels).toEqual([`${PROXIED_HOST}:${target.port}`]);
   });
 
   it('reports 407 as ProxyError without the password', async () => {
@@ -287,7 +295,7 @@ describe('createTransport proxy', () => {
       env: { HTTP_PROXY: `http://user:wrong-password@127.0.0.1:${proxy.port}` },
     });
 
-    const error = await rejection(transport.fetch(target.url));
+    const error = await rejection(transport.fetch(`http://${PROXIED_HOST}:${target.port}/`));
 
     expect(error).toBeInstanceOf(ProxyError);
     expect(error).toMatchObject({
@@ -296,7 +304,8 @@ describe('createTransport proxy', () => {
       status: 407,
       proxyHost: '127.0.0.1',
       proxyPort: String(proxy.port),
-      host: `127.0.0.1:${target.port}`,
+      proxyVariable: 'HTTP_PROXY',
+      host: `${PROXIED_HOST}:${target.port}`,
     });
     expect(error.message).toContain(`127.0.0.1:${proxy.port}`);
     expect(error.message).toContain('407');
@@ -316,7 +325,7 @@ describe('createTransport proxy', () => {
     const target = await okServer();
     const transport = transportOf({ env: { HTTP_PROXY: proxy.url } });
 
-    const error = await rejection(transport.fetch(target.url));
+    const error = await rejection(transport.fetch(`http://${PROXIED_HOST}:${target.port}/`));
 
     expect(error).toBeInstanceOf(ProxyError);
     expect(error).toMatchObject({
@@ -334,7 +343,7 @@ describe('createTransport proxy', () => {
       env: { HTTP_PROXY: `http://user:hidden@127.0.0.1:${proxyPort}` },
     });
 
-    const error = await rejection(transport.fetch(target.url));
+    const error = await rejection(transport.fetch(`http://${PROXIED_HOST}:${target.port}/`));
 
     expect(error).toBeInstanceOf(ProxyError);
     expect(error).toMatchObject({

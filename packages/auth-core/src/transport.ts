@@ -49,6 +49,9 @@ interface Dispatchers {
  *   first) are read once, now, from `env` (default `process.env`). Node 20's
  *   global `fetch` ignores them, so a proxy, `ca` or `sslVerify: false` makes
  *   the transport use undici's `fetch` with its own agents.
+ * - Requests to `localhost` and loopback addresses (127.0.0.0/8, `::1`) never
+ *   use a proxy, whatever `NO_PROXY` contains: a proxy cannot reach this
+ *   machine's loopback interface.
  * - `ca` adds certificates to Node's bundled roots rather than replacing them.
  * - A `fetch` option is used as given, without proxy or TLS handling; its
  *   network failures are still mapped to typed errors.

@@ -1,4 +1,11 @@
-import { ConfigurationError, ImsError, isUmapiError, NetworkError, TimeoutError } from '@umapi/auth-core';
+import {
+  ConfigurationError,
+  ImsError,
+  isUmapiError,
+  NetworkError,
+  ProxyError,
+  TimeoutError,
+} from '@umapi/auth-core';
 import { HttpError, ListingError, UnavailableError } from '@umapi/connection';
 import { UsageError } from './usage-error.js';
 
@@ -62,8 +69,13 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     lines.push(...imsDetails(root));
   }
 
-  if (root instanceof NetworkError || root instanceof TimeoutError || root instanceof UnavailableError) {
-    lines.push('  hint: check the host settings (--host, --ims-host or the server: section) and that this machine can reach them; set HTTPS_PROXY if a proxy is required');
+  if (root instanceof ProxyError) {
+    lines.push(`  hint: ${proxyHint(root)}`);
+  } else if (root instanceof NetworkError || root instanceof TimeoutError || root instanceof UnavailableError) {
+    lines.push(
+      '  hint: check the host settings (--host, --ims-host or the server: section) and that this machine can reach them; ' +
+        'if a proxy is required, set HTTPS_PROXY (HTTP_PROXY for http:// hosts)',
+    );
   }
 
   const code = isUmapiError(root) ? root.code : 'ERR_UMAPI_UNEXPECTED';
@@ -72,6 +84,12 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     lines,
     json: { code, message: lines.join(' ').replace(/\s+/g, ' ') },
   };
+}
+
+// Names the variable that chose the proxy, so the user fixes or unsets the right one.
+function proxyHint(error: ProxyError): string {
+  const variable = error.proxyVariable ?? 'HTTPS_PROXY or HTTP_PROXY';
+  return `the request went through the proxy set by ${variable}; check that proxy, fix ${variable}, or add the host to NO_PROXY`;
 }
 
 function imsDetails(error: ImsError): string[] {

@@ -1,6 +1,13 @@
 import { CertificateError, NetworkError, ProxyError, TimeoutError } from '@umapi/auth-core';
 import ky from 'ky';
-import { MAX_BODY_EXCERPT, RequestError, ResponseError, ServerError } from './errors.js';
+import {
+  type HttpErrorDetails,
+  MAX_BODY_EXCERPT,
+  RequestError,
+  ResponseError,
+  ServerError,
+} from './errors.js';
+import { redactJson, redactText } from './redact.js';
 
 /** HTTP methods `Connection.request()` sends. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -196,66 +203,64 @@ export function excerpt(text: string): string {
 /**
  * Turns a 2xx response into the result, checking that the body is the JSON UMAPI sends.
  *
+ * A body whose `result` reports errors is returned with the attempt's access
+ * token replaced by `[REDACTED]`, because callers build error messages from it.
+ *
+ * @param secrets - The access tokens sent with the attempt, replaced in any error.
  * @throws ResponseError when the body is not JSON or its `result` reports an error.
  */
 export function readSuccess(
   request: PreparedRequest,
   outcome: { status: number; headers: Headers; text: string },
   requestId: string,
+  secrets: readonly string[],
 ): UmapiResponse {
   const parsed = parseBody(outcome.text);
-  const details = {
-    status: outcome.status,
-    method: request.method,
-    path: request.path,
-    requestId,
-    body: bodyForError(outcome.text, parsed),
-  };
-
   if (!parsed.json || outcome.text.trim() === '') {
-    const type = outcome.headers.get('content-type') ?? 'no content type';
+    const safe = redactResponse(outcome, secrets);
+    const type = safe.header('content-type') ?? 'no content type';
     throw new ResponseError(
-      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(String(parsed.value))}`,
-      details,
+      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but the body is not JSON (${type}): ${shortExcerpt(safe.text)}`,
+      errorDetails(request, outcome, requestId, safe),
     );
   }
 
   const result = readResult(parsed.value);
-  if (
-    result !== undefined &&
-    result !== 'success' &&
-    result !== 'partial' &&
-    !request.acceptErrorResult
-  ) {
+  if (result === undefined || result === 'success') {
+    return { status: outcome.status, headers: outcome.headers, body: parsed.value };
+  }
+
+  const safe = redactResponse(outcome, secrets);
+  if (result !== 'partial' && !request.acceptErrorResult) {
     throw new ResponseError(
-      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but result '${result}'${describeServerError(parsed.value)}`,
-      details,
+      `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status} but result '${readResult(safe.value)}'${describeServerError(safe.value)}`,
+      errorDetails(request, outcome, requestId, safe),
     );
   }
 
-  return { status: outcome.status, headers: outcome.headers, body: parsed.value };
+  return { status: outcome.status, headers: outcome.headers, body: safe.value };
 }
 
-/** Builds the error for a non-2xx response that is not retried. */
+/**
+ * Builds the error for a non-2xx response that is not retried.
+ *
+ * @param secrets - The access tokens sent with the attempt, replaced by `[REDACTED]` in the error.
+ * @param note - Advice appended to the message.
+ */
 export function errorForStatus(
   request: PreparedRequest,
   outcome: { status: number; headers: Headers; text: string },
   requestId: string,
+  secrets: readonly string[],
   note = '',
 ): RequestError | ServerError | ResponseError {
-  const parsed = parseBody(outcome.text);
-  const details = {
-    status: outcome.status,
-    method: request.method,
-    path: request.path,
-    requestId,
-    body: bodyForError(outcome.text, parsed),
-  };
-  const summary = parsed.json
-    ? describeServerError(parsed.value)
-    : outcome.text.trim() === ''
+  const safe = redactResponse(outcome, secrets);
+  const details = errorDetails(request, outcome, requestId, safe);
+  const summary = safe.json
+    ? describeServerError(safe.value)
+    : safe.text.trim() === ''
       ? ''
-      : `: ${shortExcerpt(parsed.value)}`;
+      : `: ${shortExcerpt(safe.text)}`;
   const message = `UMAPI responded to ${request.method} ${request.path} with HTTP ${outcome.status}${summary}${note}`;
 
   if (outcome.status >= 500) {
@@ -266,17 +271,66 @@ export function errorForStatus(
     return new RequestError(message, details);
   }
 
-  const location = outcome.headers.get('location');
-  const target = location === null ? '' : ` to ${safeOrigin(location)}`;
+  const location = safe.header('location');
+  const target = location === undefined ? '' : ` to ${safeOrigin(location)}`;
   return new ResponseError(
     `UMAPI responded to ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`,
     details,
   );
 }
 
-// A large body (a whole listing page) is kept as a text excerpt, so an error stays small.
-function bodyForError(text: string, parsed: ReturnType<typeof parseBody>): unknown {
-  return text.length > MAX_BODY_EXCERPT ? excerpt(text) : parsed.value;
+/** The parts of a response that an error quotes, with the access tokens replaced. */
+interface RedactedResponse {
+  text: string;
+  json: boolean;
+  /** The parsed JSON body, or a text excerpt when the body is not JSON. */
+  value: unknown;
+  header(name: string): string | undefined;
+}
+
+// Every error built from a response reads the server's text through here, so
+// a token that a gateway echoed never reaches a message, `body` or `serverMessage`.
+function redactResponse(
+  outcome: { headers: Headers; text: string },
+  secrets: readonly string[],
+): RedactedResponse {
+  const text = redactText(outcome.text, secrets);
+  const parsed = parseBody(text);
+  return {
+    text,
+    json: parsed.json,
+    value: parsed.json ? redactJson(parsed.value, secrets) : parsed.value,
+    header(name) {
+      const value = outcome.headers.get(name);
+      return value === null ? undefined : redactText(value, secrets);
+    },
+  };
+}
+
+// A large body (a whole listing page) is kept as a text excerpt, so an error
+// stays small. A JSON excerpt is cut from the redacted value, not the raw text,
+// because the raw text may spell the token with `\u` escapes.
+function bodyForError(safe: RedactedResponse): unknown {
+  if (safe.text.length <= MAX_BODY_EXCERPT) {
+    return safe.value;
+  }
+
+  return excerpt(safe.json ? JSON.stringify(safe.value) : safe.text);
+}
+
+function errorDetails(
+  request: PreparedRequest,
+  outcome: { status: number },
+  requestId: string,
+  safe: RedactedResponse,
+): HttpErrorDetails {
+  return {
+    status: outcome.status,
+    method: request.method,
+    path: request.path,
+    requestId,
+    body: bodyForError(safe),
+  };
 }
 
 function readResult(body: unknown): string | undefined {

@@ -9,6 +9,7 @@ import {
   sendAttempt,
   type UmapiResponse,
 } from './request.js';
+import { redactText } from './redact.js';
 import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
 
 /** Statuses that mean "try again later": throttled, bad gateway, unavailable, gateway timeout. */
@@ -104,17 +105,22 @@ export async function sendWithRetries(
       timeoutMs: settings.timeoutMs,
       signal,
     });
-    settings.logger.debug(`${request.method} ${request.path} -> ${describeOutcome(outcome)}`, {
-      requestId,
-      durationMs: Date.now() - sentAt,
-    });
+    // The access token of this attempt is replaced in every error and log line built from the response.
+    const secrets = [token.token];
+    settings.logger.debug(
+      `${request.method} ${request.path} -> ${describeOutcome(outcome, secrets)}`,
+      {
+        requestId,
+        durationMs: Date.now() - sentAt,
+      },
+    );
 
-    const failure = classifyOutcome(request, outcome, requestId, tokenRefreshed);
+    const failure = classifyOutcome(request, outcome, requestId, tokenRefreshed, secrets);
     if (failure.kind === 'success') {
       if (endpointClass !== undefined) {
         settings.limiter.onSuccess(endpointClass);
       }
-      return readSuccess(request, failure.outcome, requestId);
+      return readSuccess(request, failure.outcome, requestId, secrets);
     }
 
     if (failure.kind === 'unauthorized') {
@@ -196,6 +202,7 @@ function classifyOutcome(
   outcome: AttemptOutcome,
   requestId: string,
   tokenRefreshed: boolean,
+  secrets: readonly string[],
 ): Classified {
   if (outcome.kind === 'failure') {
     return outcome.retryable
@@ -218,7 +225,7 @@ function classifyOutcome(
       last: {
         status: outcome.status,
         retryAfterMs,
-        error: errorForStatus(request, outcome, requestId),
+        error: errorForStatus(request, outcome, requestId, secrets),
         requestId,
       },
     };
@@ -228,7 +235,7 @@ function classifyOutcome(
     outcome.status === 401
       ? '; a new access token was rejected too, so check that the credentials belong to this org and have the User Management API'
       : '';
-  return { kind: 'fatal', error: errorForStatus(request, outcome, requestId, note) };
+  return { kind: 'fatal', error: errorForStatus(request, outcome, requestId, secrets, note) };
 }
 
 function backoffDelay(retry: number, settings: RetrySettings): number {
@@ -236,12 +243,14 @@ function backoffDelay(retry: number, settings: RetrySettings): number {
   return computeBackoff(retry, { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs });
 }
 
-function describeOutcome(outcome: AttemptOutcome): string {
+function describeOutcome(outcome: AttemptOutcome, secrets: readonly string[]): string {
   if (outcome.kind === 'response') {
     return `HTTP ${outcome.status}`;
   }
 
-  return outcome.error instanceof Error ? outcome.error.message : 'a network failure';
+  return outcome.error instanceof Error
+    ? redactText(outcome.error.message, secrets)
+    : 'a network failure';
 }
 
 function describeFailure(failure: RetryableFailure): string {

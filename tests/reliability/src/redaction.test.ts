@@ -65,12 +65,7 @@ it('errors contain no secret or token', () => {
   }
 });
 
-// TODO: @umapi/connection quotes UMAPI's error message unchanged in the
-// message, `serverMessage` and `body` of RequestError and ServerError, so a
-// gateway that echoes the Authorization header puts the access token into
-// the error. The IMS client blanks its secrets out of server text; the
-// connection should blank the access token the same way.
-it.skip('errors quoting UMAPI bodies contain no token', () => {
+it('errors quoting UMAPI bodies contain no token', () => {
   const echoing = results.filter(echoesToken);
   expect(echoing).toHaveLength(4);
   for (const result of echoing) {

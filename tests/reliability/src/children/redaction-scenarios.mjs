@@ -166,7 +166,10 @@ export async function runRedactionScenarios() {
     const saved = process.env.HTTPS_PROXY;
     process.env.HTTPS_PROXY = `http://sync-user:${PROXY_PASSWORD}@127.0.0.1:${proxy.port}`;
     try {
-      return await new OAuthS2S(httpsCredentials).getAccessToken();
+      // The transport connects to loopback addresses directly, so the IMS is
+      // named by a .localhost name that only the proxy sees (RFC 6761).
+      const authHost = httpsCredentials.authHost.replace('127.0.0.1', 'ims.localhost');
+      return await new OAuthS2S({ ...httpsCredentials, authHost }).getAccessToken();
     } finally {
       if (saved === undefined) {
         delete process.env.HTTPS_PROXY;

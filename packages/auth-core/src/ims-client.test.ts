@@ -308,6 +308,11 @@ describe('requestImsToken responses', () => {
     ['expires_in negative', { access_token: 'at-value', expires_in: -5 }, /expires_in/],
     ['expires_in missing', { access_token: 'at-value' }, /expires_in/],
     ['a JSON array', [], /not a JSON object/],
+    [
+      'expires_in in milliseconds at a seconds endpoint',
+      { access_token: 'at-value', expires_in: 86_399_999 },
+      /expires_in 86399999, read as seconds.*the unit looks wrong/,
+    ],
   ])('rejects a 200 with %s', async (_name, body, message) => {
     const ims = await server((_request, response) => sendJson(response, 200, body));
 
@@ -318,6 +323,30 @@ describe('requestImsToken responses', () => {
     expect(error.message).toMatch(message);
     expect(inspect(error)).not.toContain('at-value');
     expect(ims.requests).toHaveLength(1);
+  });
+
+  it('rejects a lifetime over 365 days at a milliseconds endpoint', async () => {
+    const ims = await server((_request, response) =>
+      sendJson(response, 200, { access_token: 'at-value', expires_in: 86_399_999_000 }),
+    );
+
+    const error = await rejection(
+      requestImsToken(tokenRequest(ims, { expiresInUnit: 'milliseconds' })),
+    );
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).code).toBe('unexpected_response');
+    expect(error.message).toMatch(/read as milliseconds.*the unit looks wrong/);
+  });
+
+  it('accepts a lifetime of exactly 365 days', async () => {
+    const ims = await server((_request, response) =>
+      sendJson(response, 200, { access_token: 'at-value', expires_in: 365 * 86_400 }),
+    );
+
+    const token = await requestImsToken(tokenRequest(ims));
+
+    expect(token.token).toBe('at-value');
   });
 
   it('rejects malformed JSON in a 200', async () => {

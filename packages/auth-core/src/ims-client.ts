@@ -82,7 +82,8 @@ const secretFieldPattern = /secret|token|assertion|password|key|code/i;
  *
  * @returns The access token, its type and expiry as epoch milliseconds.
  * @throws ImsError when IMS responds with an error or with a body that is not a
- *   token (code `unexpected_response`).
+ *   token (code `unexpected_response`), including an `expires_in` that gives a
+ *   lifetime over `MAX_TOKEN_LIFETIME_MS` (365 days), which means a wrong unit.
  * @throws TimeoutError, NetworkError, CertificateError or ProxyError when no
  *   response arrived after the last attempt.
  * @throws The signal's reason when `signal` aborts.

@@ -1,4 +1,5 @@
 import { ImsError } from './errors.js';
+import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 
 /** Maximum length of the excerpt of a non-JSON body kept in an `ImsError`, in characters. */
 export const BODY_EXCERPT_LENGTH = 200;
@@ -89,8 +90,9 @@ export function parseServerDate(value: string | null): number | undefined {
  * Parses a 2xx response into a token.
  *
  * @throws ImsError with code `unexpected_response` when the body is not JSON,
- *   has no non-empty string `access_token`, or no positive finite numeric
- *   `expires_in`. The message never quotes a 2xx body, which may hold a token.
+ *   has no non-empty string `access_token`, no positive finite numeric
+ *   `expires_in`, or an `expires_in` over {@link MAX_TOKEN_LIFETIME_MS} (a
+ *   wrong unit). The message never quotes a 2xx body, which may hold a token.
  */
 export function parseTokenResponse(
   answer: ImsResponseText,
@@ -123,10 +125,20 @@ export function parseTokenResponse(
     throw unexpected(answer, `no positive numeric expires_in (got ${describeField(expiresIn)})`);
   }
 
+  const expiresInMs = expiresInUnit === 'seconds' ? expiresIn * 1000 : expiresIn;
+  if (expiresInMs > MAX_TOKEN_LIFETIME_MS) {
+    const other = expiresInUnit === 'seconds' ? 'milliseconds' : 'microseconds';
+    throw unexpected(
+      answer,
+      `expires_in ${expiresIn}, read as ${expiresInUnit}, a lifetime of ${Math.round(expiresInMs / 86_400_000)} days, ` +
+        `over the 365-day maximum; the unit looks wrong (the server may send ${other})`,
+    );
+  }
+
   return {
     accessToken,
     tokenType: typeof tokenType === 'string' && tokenType.length > 0 ? tokenType : 'bearer',
-    expiresInMs: expiresInUnit === 'seconds' ? expiresIn * 1000 : expiresIn,
+    expiresInMs,
   };
 }
 

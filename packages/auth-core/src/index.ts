@@ -7,6 +7,7 @@ export {
   type CreateAuthenticatorOptions,
   TOKEN_CACHE_DEFAULTS,
 } from './token-cache.js';
+export { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 export {
   CertificateError,
   ConfigurationError,

@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from './errors.js';
 import { BACKGROUND_RETRY_DELAY_MS, createAuthenticator } from './token-cache.js';
+import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 import type { AccessToken } from './types.js';
 
 const start = Date.UTC(2026, 0, 1);
@@ -448,6 +449,26 @@ describe('createAuthenticator validation', () => {
       { token: 'secret-token', expiresAt: Number.POSITIVE_INFINITY },
       /expiresAt must be a finite/,
     ],
+    [
+      'expiresAt in epoch seconds',
+      { token: 'secret-token', expiresAt: Math.floor(start / 1000) + 3600 },
+      /expiresAt \d+ \(1970-.*is not later than now.*must be epoch milliseconds/,
+    ],
+    [
+      'expiresAt equal to now',
+      { token: 'secret-token', expiresAt: start },
+      /is not later than now/,
+    ],
+    [
+      'expiresAt in epoch microseconds',
+      { token: 'secret-token', expiresAt: (start + hour) * 1000 },
+      /more than 365 days after now.*must be epoch milliseconds/,
+    ],
+    [
+      'expiresAt a day over a year ahead',
+      { token: 'secret-token', expiresAt: start + MAX_TOKEN_LIFETIME_MS + 1 },
+      /more than 365 days after now/,
+    ],
   ])('rejects a token from fetchToken: %s', async (_name, value, message) => {
     const auth = createAuthenticator({
       clientId: 'client',
@@ -459,6 +480,42 @@ describe('createAuthenticator validation', () => {
     expect((error as Error).message).toMatch(message);
     expect((error as { code?: string }).code).toBe('ERR_UMAPI_INVALID_TOKEN');
     expect(inspect(error)).not.toContain('secret-token');
+  });
+});
+
+describe('createAuthenticator expiry bounds', () => {
+  it('caches no token with a past expiresAt', async () => {
+    const fetchToken = vi.fn(async () => ({ token: 'secret-token', expiresAt: start / 1000 }));
+    const auth = createAuthenticator({ clientId: 'client', fetchToken });
+
+    const first = await auth.getAccessToken().catch((caught: unknown) => caught);
+    const second = await auth.getAccessToken().catch((caught: unknown) => caught);
+
+    expect((first as { code?: string }).code).toBe('ERR_UMAPI_INVALID_TOKEN');
+    expect((second as { code?: string }).code).toBe('ERR_UMAPI_INVALID_TOKEN');
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+  });
+
+  it('accepts a lifetime of exactly the maximum', async () => {
+    const auth = createAuthenticator({
+      clientId: 'client',
+      fetchToken: async () => ({ token: 'year-token', expiresAt: start + MAX_TOKEN_LIFETIME_MS }),
+    });
+
+    const token = await auth.getAccessToken();
+
+    expect(token.expiresAt).toBe(start + MAX_TOKEN_LIFETIME_MS);
+  });
+
+  it('accepts a token inside the expiry margin', async () => {
+    const auth = createAuthenticator({
+      clientId: 'client',
+      fetchToken: async () => ({ token: 'short-token', expiresAt: start + 1 }),
+    });
+
+    const token = await auth.getAccessToken();
+
+    expect(token.token).toBe('short-token');
   });
 });
 

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { debug } from './debug.js';
 import { ConfigurationError, type ConfigurationProblem, UmapiError } from './errors.js';
+import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 import type { AccessToken, Authenticator, GetTokenOptions } from './types.js';
 
 /** Options for {@link createAuthenticator}. */
@@ -61,6 +62,11 @@ export type CachingAuthenticator = Authenticator & {
  *   only when every caller waiting for it has gone.
  *
  * The cache starts no timer, so it never keeps the process alive.
+ *
+ * A token whose `expiresAt` is not later than now, or more than
+ * {@link MAX_TOKEN_LIFETIME_MS} (365 days) ahead, is not cached: the exchange
+ * rejects with a `UmapiError` of code `ERR_UMAPI_INVALID_TOKEN`, because such
+ * a value is epoch seconds or microseconds instead of milliseconds.
  *
  * @throws ConfigurationError listing every invalid option.
  *
@@ -346,7 +352,37 @@ function checkToken(value: unknown): AccessToken {
     );
   }
 
+  checkExpiry(expiresAt);
   return { token, expiresAt };
+}
+
+/**
+ * Rejects an expiry that is not in the future or more than
+ * {@link MAX_TOKEN_LIFETIME_MS} ahead. Both come from a unit mistake: epoch
+ * seconds are decades in the past, epoch microseconds millennia ahead.
+ */
+function checkExpiry(expiresAt: number): void {
+  const now = Date.now();
+  const hint = 'expiresAt must be epoch milliseconds (Date.now() + lifetime in ms)';
+
+  if (expiresAt <= now) {
+    throw new UmapiError(
+      `fetchToken resolved to an invalid token: expiresAt ${expiresAt} (${describeInstant(expiresAt)}) is not later than now (${new Date(now).toISOString()}); ${hint}`,
+      'ERR_UMAPI_INVALID_TOKEN',
+    );
+  }
+
+  if (expiresAt - now > MAX_TOKEN_LIFETIME_MS) {
+    throw new UmapiError(
+      `fetchToken resolved to an invalid token: expiresAt ${expiresAt} (${describeInstant(expiresAt)}) is more than 365 days after now; ${hint}`,
+      'ERR_UMAPI_INVALID_TOKEN',
+    );
+  }
+}
+
+function describeInstant(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? 'beyond the Date range' : date.toISOString();
 }
 
 function validateOptions(options: CreateAuthenticatorOptions): CacheSettings {

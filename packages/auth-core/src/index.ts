@@ -52,11 +52,13 @@ export {
 } from './auth-host.js';
 export {
   describeType,
+  describeOrgIdProblem,
   describeUnknownOption,
   describeValue,
   type DurationRange,
   OptionChecker,
   type OptionNames,
+  ORG_ID_SUFFIX,
   type StringCheckOptions,
   suggestOptionName,
 } from './option-checks.js';

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from './errors.js';
-import { describeType, describeValue, OptionChecker, type OptionNames, suggestOptionName } from './option-checks.js';
+import {
+  describeOrgIdProblem,
+  describeType,
+  describeValue,
+  OptionChecker,
+  type OptionNames,
+  suggestOptionName,
+} from './option-checks.js';
 
 const SECRET = 'p8e-Secret-Value-0123456789';
 
@@ -226,5 +233,60 @@ describe('describeType and describeValue', () => {
   ])('describes %j', (value, type, shown) => {
     expect(describeType(value)).toBe(type);
     expect(describeValue(value)).toBe(shown);
+  });
+});
+
+describe('OptionChecker.orgId', () => {
+  it.each([
+    ['12345ABCDE@AdobeOrg', '12345ABCDE@AdobeOrg'],
+    ['  12345ABCDE@AdobeOrg ', '12345ABCDE@AdobeOrg'],
+  ])('accepts %j', (orgId, expected) => {
+    const check = new OptionChecker({ orgId });
+
+    expect(check.orgId()).toBe(expected);
+    expect(check.problems).toEqual([]);
+  });
+
+  it.each([
+    ['12345ABCDE'],
+    ['12345ABCDE@adobeorg'],
+    ['12345ABCDE@AdobeOrg.'],
+    ['12345ABCDE@techacct.adobe.com'],
+  ])('rejects %j without @AdobeOrg', (orgId) => {
+    const check = new OptionChecker({ orgId });
+
+    expect(check.orgId()).toBeUndefined();
+    expect(check.problems).toEqual([
+      {
+        field: 'orgId',
+        message:
+          'must end with @AdobeOrg, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console',
+      },
+    ]);
+  });
+
+  it('reports a missing org ID once', () => {
+    const check = new OptionChecker({});
+
+    expect(check.orgId()).toBeUndefined();
+    expect(check.problems).toEqual([{ field: 'orgId', message: 'is missing' }]);
+  });
+
+  it('reads another field name', () => {
+    const check = new OptionChecker({ org_id: 'ABC' });
+
+    check.orgId('org_id');
+
+    expect(check.problems.map((problem) => problem.field)).toEqual(['org_id']);
+  });
+});
+
+describe('describeOrgIdProblem', () => {
+  it('returns undefined for a valid org ID', () => {
+    expect(describeOrgIdProblem('ABC@AdobeOrg')).toBeUndefined();
+  });
+
+  it('names the suffix for an invalid one', () => {
+    expect(describeOrgIdProblem('ABC')).toMatch(/^must end with @AdobeOrg/);
   });
 });

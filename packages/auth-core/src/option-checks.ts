@@ -151,6 +151,28 @@ export class OptionChecker {
     return value;
   }
 
+  /**
+   * Reads a required org ID: a string as {@link OptionChecker.requireString} reads it,
+   * ending with `@AdobeOrg` (see {@link describeOrgIdProblem}).
+   *
+   * @param field - The option name. Default `orgId`.
+   * @returns the trimmed org ID, or `undefined` after reporting a problem.
+   */
+  orgId(field = 'orgId'): string | undefined {
+    const orgId = this.requireString(field);
+    if (orgId === undefined) {
+      return undefined;
+    }
+
+    const problem = describeOrgIdProblem(orgId);
+    if (problem !== undefined) {
+      this.report(field, problem);
+      return undefined;
+    }
+
+    return orgId;
+  }
+
   /** Reads an optional boolean option. Returns `undefined` when it is absent or not a boolean. */
   boolean(field: string): boolean | undefined {
     const value = this.options[field];
@@ -221,6 +243,31 @@ export class OptionChecker {
       throw new ConfigurationError([...this.problems], { subject });
     }
   }
+}
+
+/** The suffix every Adobe org ID ends with, as in `12345ABCDE@AdobeOrg`. */
+export const ORG_ID_SUFFIX = '@AdobeOrg';
+
+/**
+ * Checks the format of an org ID, for callers that report problems their own way,
+ * such as a command line naming a flag or an environment variable.
+ *
+ * @param orgId - The org ID, already trimmed.
+ * @returns the problem message (`must end with @AdobeOrg, ...`) to put after the
+ *   option name, or `undefined` when the org ID ends with {@link ORG_ID_SUFFIX}.
+ *
+ * @example
+ * ```ts
+ * describeOrgIdProblem('12345ABCDE'); // 'must end with @AdobeOrg, like 12345ABCDE@AdobeOrg; ...'
+ * describeOrgIdProblem('12345ABCDE@AdobeOrg'); // undefined
+ * ```
+ */
+export function describeOrgIdProblem(orgId: string): string | undefined {
+  if (orgId.endsWith(ORG_ID_SUFFIX)) {
+    return undefined;
+  }
+
+  return `must end with ${ORG_ID_SUFFIX}, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console`;
 }
 
 /**

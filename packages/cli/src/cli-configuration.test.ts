@@ -114,6 +114,33 @@ describe.concurrent('umapi bad configuration', () => {
     expect(result.exitCode).toBe(2);
   });
 
+  it('rejects a JWT org ID without @AdobeOrg in the config file', async ({ expect }) => {
+    const config = await fixtures.writeConfig('bad/org-id/connector-umapi.yml', jwtConfig({}, { org_id: '12345ABCDE' }));
+
+    const result = await runCli(['check', '--config', config]);
+
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).toContain('  - enterprise.org_id in connector-umapi.yml: must end with @AdobeOrg');
+    expect(result.stderr).toContain('(got "12345ABCDE")');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('rejects an OAuth org ID without @AdobeOrg in a variable', async ({ expect }) => {
+    const result = await runCli(['users'], { env: { ...fixtures.oauthEnv, UMAPI_ORG_ID: '12345ABCDE' } });
+
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).toContain('  - UMAPI_ORG_ID: must end with @AdobeOrg');
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('rejects an OAuth org ID without @AdobeOrg in a flag', async ({ expect }) => {
+    const result = await runCli(['token', '--org-id', '12345ABCDE@techacct.adobe.com'], { env: fixtures.oauthEnv });
+
+    expect(result.stderr).toContain('  - --org-id: must end with @AdobeOrg');
+    expect(result.exitCode).toBe(2);
+  });
+
   it('names the environment variable of a bad value', async ({ expect }) => {
     const result = await runCli(['token'], { env: { ...fixtures.oauthEnv, UMAPI_IMS_HOST: 'https://ims.example.com/path' } });
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError, type ConfigurationProblem } from '@umapi/auth-core';
+import { ConfigurationError, type ConfigurationProblem, describeOrgIdProblem } from '@umapi/auth-core';
 import { findAuthenticatorProblems } from '../authenticator.js';
 import { buildUmapiEndpoint } from './endpoint.js';
 import type { RawSettings, Setting } from './setting.js';
@@ -67,6 +67,8 @@ export async function resolveSettings(
     requireSetting(raw.orgId, 'org ID', HOW_TO_SET.orgId, problems);
   }
 
+  const orgIdValid = checkOrgIdFormat(raw.orgId, problems);
+
   let privateKey: Setting<string> | undefined;
   if (strategy === 'jwt') {
     requireSetting(raw.techAcctId, 'technical account ID', HOW_TO_SET.techAcctId, problems);
@@ -83,7 +85,8 @@ export async function resolveSettings(
         strategy,
         clientId,
         clientSecret,
-        orgId,
+        // The authenticator would report an invalid org ID a second time.
+        orgId: orgIdValid ? orgId : undefined,
         techAcctId,
         privateKey,
         passphrase,
@@ -128,6 +131,24 @@ function chooseStrategy(raw: RawSettings, problems: ConfigurationProblem[]): Str
   const hasJwtSettings =
     raw.techAcctId !== undefined || raw.privateKeyFile !== undefined || raw.privateKeyData !== undefined;
   return hasJwtSettings ? 'jwt' : 'oauth';
+}
+
+// Checked for both strategies, because an org ID without @AdobeOrg is a copy mistake that
+// UMAPI would otherwise answer with a bare 403 on the first request. Returns false after
+// reporting a problem.
+function checkOrgIdFormat(orgId: Setting<string> | undefined, problems: ConfigurationProblem[]): boolean {
+  const value = orgId?.value.trim() ?? '';
+  if (orgId === undefined || value === '') {
+    return true;
+  }
+
+  const problem = describeOrgIdProblem(value);
+  if (problem === undefined) {
+    return true;
+  }
+
+  problems.push({ field: orgId.source, message: `${problem} (got ${JSON.stringify(value)})` });
+  return false;
 }
 
 function requireSetting(

@@ -79,6 +79,7 @@ export class JWTAuth implements Authenticator {
       clientId: settings.clientId,
       orgId: settings.orgId,
       refreshWindowMs: settings.refreshWindowMs,
+      expiryMarginMs: settings.expiryMarginMs,
       fetchToken: (signal) => this.#exchange(signal),
     });
   }

@@ -34,6 +34,8 @@ describe('resolveJwtAuthOptions', () => {
     expect(settings.jwtLifetimeMs).toBe(300_000);
     expect(settings.sslVerify).toBe(true);
     expect(settings.timeout).toBe(30_000);
+    expect(settings.refreshWindowMs).toBe(300_000);
+    expect(settings.expiryMarginMs).toBe(30_000);
     expect(settings.privateKey.asymmetricKeyType).toBe('rsa');
   });
 
@@ -73,6 +75,7 @@ describe('resolveJwtAuthOptions', () => {
       jwtLifetimeMs: 0,
       timeout: -1,
       refreshWindowMs: Number.NaN,
+      expiryMarginMs: -1,
       fetch: 'fetch',
       ca: 7,
       passphrase: 12,
@@ -91,8 +94,31 @@ describe('resolveJwtAuthOptions', () => {
       'jwtLifetimeMs',
       'timeout',
       'refreshWindowMs',
+      'expiryMarginMs',
       'fetch',
       'ca',
+    ]);
+  });
+
+  it('keeps a given expiry margin', () => {
+    const settings = resolveJwtAuthOptions({ ...valid, expiryMarginMs: 1_000, refreshWindowMs: 5_000 });
+    expect(settings.expiryMarginMs).toBe(1_000);
+    expect(settings.refreshWindowMs).toBe(5_000);
+  });
+
+  it('accepts a zero expiry margin', () => {
+    expect(resolveJwtAuthOptions({ ...valid, expiryMarginMs: 0 }).expiryMarginMs).toBe(0);
+  });
+
+  it.each([
+    [{ expiryMarginMs: -1 }, 'zero or more'],
+    [{ expiryMarginMs: '30s' }, 'milliseconds'],
+    [{ expiryMarginMs: Number.POSITIVE_INFINITY }, 'milliseconds'],
+    [{ expiryMarginMs: 5_000, refreshWindowMs: 5_000 }, 'smaller than refreshWindowMs (5000 ms)'],
+    [{ expiryMarginMs: 60_000, refreshWindowMs: 10_000 }, 'smaller than refreshWindowMs'],
+  ])('rejects expiry margin %j', (override, message) => {
+    expect(problemsOf({ ...valid, ...override })).toEqual([
+      { field: 'expiryMarginMs', message: expect.stringContaining(message) },
     ]);
   });
 

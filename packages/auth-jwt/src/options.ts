@@ -41,6 +41,14 @@ export interface JWTAuthOptions extends TransportOptions {
   timeout?: number;
   /** How long before expiry the access token is refreshed in the background, in milliseconds. Default 300,000. */
   refreshWindowMs?: number;
+  /**
+   * How long before expiry a cached access token is no longer returned, in
+   * milliseconds: within this margin every call waits for a new token. Default
+   * 30,000. Lower it for tokens that live less than the margin, such as
+   * short-lived test credentials, which would otherwise be exchanged on every
+   * call. Must be smaller than `refreshWindowMs` when both are set.
+   */
+  expiryMarginMs?: number;
 }
 
 /** Defaults of every optional option, with their units. */
@@ -59,6 +67,8 @@ export const JWT_AUTH_DEFAULTS = Object.freeze({
   timeout: 30_000,
   /** Milliseconds before expiry. */
   refreshWindowMs: 300_000,
+  /** Milliseconds before expiry; the default of auth-core's `createAuthenticator`. */
+  expiryMarginMs: 30_000,
 } as const);
 
 /** Validated options with defaults applied and the private key parsed. */
@@ -77,6 +87,7 @@ export interface JWTAuthSettings {
   jwtLifetimeMs: number;
   timeout: number;
   refreshWindowMs: number;
+  expiryMarginMs: number;
 }
 
 const OPTION_NAMES = [
@@ -95,6 +106,7 @@ const OPTION_NAMES = [
   'fetch',
   'timeout',
   'refreshWindowMs',
+  'expiryMarginMs',
 ] as const;
 
 const PRIVATE_KEY_FILE_MESSAGE =
@@ -192,6 +204,7 @@ export function resolveJwtAuthOptions(options: unknown): JWTAuthSettings {
   const timeout = check.duration('timeout', { min: 1, max: MAX_TIMER_DELAY_MS }) ?? JWT_AUTH_DEFAULTS.timeout;
   const refreshWindowMs =
     check.duration('refreshWindowMs', { min: 0, max: MAX_TIMER_DELAY_MS }) ?? JWT_AUTH_DEFAULTS.refreshWindowMs;
+  const expiryMarginMs = readExpiryMargin(check);
   const fetch = check.fetch();
   const ca = check.ca();
 
@@ -212,7 +225,25 @@ export function resolveJwtAuthOptions(options: unknown): JWTAuthSettings {
     jwtLifetimeMs,
     timeout,
     refreshWindowMs,
+    expiryMarginMs,
   };
+}
+
+/**
+ * Reads `expiryMarginMs`. It must be smaller than a `refreshWindowMs` given
+ * with it, because the background refresh runs between the two.
+ */
+function readExpiryMargin(check: OptionChecker): number {
+  const margin = check.duration('expiryMarginMs', { min: 0, max: MAX_TIMER_DELAY_MS });
+  const window = check.options.refreshWindowMs;
+  if (margin !== undefined && typeof window === 'number' && margin >= window) {
+    check.report(
+      'expiryMarginMs',
+      `must be smaller than refreshWindowMs (${window} ms), not ${margin} ms, because the background refresh runs between the two`,
+    );
+  }
+
+  return margin ?? JWT_AUTH_DEFAULTS.expiryMarginMs;
 }
 
 function readMetascopes(value: unknown, check: OptionChecker): readonly string[] {

@@ -247,3 +247,69 @@ describe('OAuthS2S token cache', () => {
     await expect(pending).rejects.toThrow('caller gave up');
   });
 });
+
+describe('OAuthS2S expiryMarginMs', () => {
+  const LIFETIME_MS = 20_000;
+  let shortIms: FakeIms;
+
+  beforeAll(async () => {
+    shortIms = await startFakeIms({ tokenLifetimeMs: LIFETIME_MS });
+  });
+
+  afterAll(async () => {
+    await shortIms.close();
+  });
+
+  async function newShortAuth(overrides: Record<string, unknown> = {}): Promise<OAuthS2S> {
+    const credentials = await shortIms.createOAuthCredentials();
+    return new OAuthS2S({ ...credentials, authHost: shortIms.url, ...overrides });
+  }
+
+  function shortExchanges(auth: OAuthS2S): number {
+    return shortIms.exchanges.filter((exchange) => exchange.clientId === auth.clientId).length;
+  }
+
+  it('exchanges on every call by default', async () => {
+    // A 20 s token is always within the default 30 s margin, so it is never reused.
+    const auth = await newShortAuth();
+
+    const first = await auth.getAccessToken();
+    const second = await auth.getAccessToken();
+
+    expect(second.token).not.toBe(first.token);
+    expect(shortExchanges(auth)).toBe(2);
+  });
+
+  it('reuses a short token with a small margin', async () => {
+    const auth = await newShortAuth({ expiryMarginMs: 2_000, refreshWindowMs: 5_000 });
+
+    const first = await auth.getAccessToken();
+    const second = await auth.getAccessToken();
+
+    expect(second.token).toBe(first.token);
+    expect(shortExchanges(auth)).toBe(1);
+  });
+
+  it('exchanges inside the margin', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 5, 12) });
+    const auth = await newShortAuth({ expiryMarginMs: 2_000, refreshWindowMs: 5_000 });
+    const first = await auth.getAccessToken();
+
+    vi.setSystemTime(first.expiresAt - 1_000);
+    const second = await auth.getAccessToken();
+
+    expect(second.token).not.toBe(first.token);
+    expect(second.expiresAt).toBeGreaterThan(first.expiresAt);
+    expect(shortExchanges(auth)).toBe(2);
+  });
+
+  it('accepts a zero margin', async () => {
+    const auth = await newShortAuth({ expiryMarginMs: 0 });
+
+    const first = await auth.getAccessToken();
+    const second = await auth.getAccessToken();
+
+    expect(second.token).toBe(first.token);
+    expect(shortExchanges(auth)).toBe(1);
+  });
+});

@@ -92,6 +92,7 @@ export class OAuthS2S implements Authenticator {
       ...(resolved.orgId === undefined ? {} : { orgId: resolved.orgId }),
       fetchToken,
       ...(resolved.refreshWindowMs === undefined ? {} : { refreshWindowMs: resolved.refreshWindowMs }),
+      ...(resolved.expiryMarginMs === undefined ? {} : { expiryMarginMs: resolved.expiryMarginMs }),
     });
   }
 

@@ -28,6 +28,7 @@ describe('resolveOptions', () => {
     expect(resolved.endpoint.url).toBe('https://ims-na1.adobelogin.com/ims/token/v3');
     expect(resolved.timeoutMs).toBe(30_000);
     expect(resolved.refreshWindowMs).toBeUndefined();
+    expect(resolved.expiryMarginMs).toBeUndefined();
     expect(resolved.orgId).toBeUndefined();
   });
 
@@ -39,7 +40,8 @@ describe('resolveOptions', () => {
       authHost: 'http://127.0.0.1:4000',
       authEndpoint: '/ims/token/v2',
       timeout: 5_000,
-      refreshWindowMs: 0,
+      refreshWindowMs: 60_000,
+      expiryMarginMs: 1_000,
       sslVerify: false,
     });
 
@@ -47,8 +49,16 @@ describe('resolveOptions', () => {
     expect(resolved.scopes).toEqual(['openid', 'user_management_sdk']);
     expect(resolved.endpoint.url).toBe('http://127.0.0.1:4000/ims/token/v2');
     expect(resolved.timeoutMs).toBe(5_000);
-    expect(resolved.refreshWindowMs).toBe(0);
+    expect(resolved.refreshWindowMs).toBe(60_000);
+    expect(resolved.expiryMarginMs).toBe(1_000);
     expect(resolved.transport).toEqual({ sslVerify: false });
+  });
+
+  it('accepts expiryMarginMs without refreshWindowMs', () => {
+    const resolved = resolveOptions({ ...valid, expiryMarginMs: 0 });
+
+    expect(resolved.expiryMarginMs).toBe(0);
+    expect(resolved.refreshWindowMs).toBeUndefined();
   });
 
   it('treats undefined options as absent', () => {
@@ -90,6 +100,11 @@ describe('resolveOptions', () => {
     [{ timeout: '30s' }, 'timeout', 'milliseconds'],
     [{ timeout: Number.POSITIVE_INFINITY }, 'timeout', 'milliseconds'],
     [{ refreshWindowMs: -1 }, 'refreshWindowMs', 'zero or more'],
+    [{ expiryMarginMs: -1 }, 'expiryMarginMs', 'zero or more'],
+    [{ expiryMarginMs: '5s' }, 'expiryMarginMs', 'milliseconds'],
+    [{ expiryMarginMs: Number.NaN }, 'expiryMarginMs', 'milliseconds'],
+    [{ expiryMarginMs: 5_000, refreshWindowMs: 5_000 }, 'expiryMarginMs', 'smaller than refreshWindowMs (5000 ms)'],
+    [{ expiryMarginMs: 10_000, refreshWindowMs: 5_000 }, 'expiryMarginMs', 'smaller than refreshWindowMs'],
     [{ sslVerify: 'false' }, 'sslVerify', 'true or false'],
     [{ ca: 42 }, 'ca', 'PEM string'],
     [{ fetch: 'fetch' }, 'fetch', 'must be a function'],

@@ -30,6 +30,14 @@ export interface OAuthS2SOptions extends TransportOptions {
   timeout?: number;
   /** How long before expiry a background refresh starts, in milliseconds. Default 5 minutes. */
   refreshWindowMs?: number;
+  /**
+   * How long before expiry a cached token is no longer returned, in milliseconds:
+   * within this margin every call waits for a new token. Default 30 seconds.
+   * Lower it for tokens that live less than the margin, such as short-lived test
+   * credentials, which would otherwise be exchanged on every call. Must be
+   * smaller than `refreshWindowMs` when both are set.
+   */
+  expiryMarginMs?: number;
 }
 
 /** The IMS origin and the token URL built from `authHost` and `authEndpoint`. */
@@ -49,6 +57,7 @@ export interface ResolvedOAuthS2SOptions {
   endpoint: TokenEndpoint;
   timeoutMs: number;
   refreshWindowMs: number | undefined;
+  expiryMarginMs: number | undefined;
   transport: TransportOptions;
 }
 
@@ -76,6 +85,7 @@ const NAMES: OptionNames = {
     'fetch',
     'timeout',
     'refreshWindowMs',
+    'expiryMarginMs',
   ],
   renames: {
     client_id: 'clientId',
@@ -122,6 +132,13 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
   const authEndpoint = check.optionalString('authEndpoint', TEXT) ?? DEFAULTS.authEndpoint;
   const timeoutMs = check.duration('timeout', { min: 0, minExclusive: true }) ?? DEFAULTS.timeoutMs;
   const refreshWindowMs = check.duration('refreshWindowMs', { min: 0 });
+  const expiryMarginMs = check.duration('expiryMarginMs', { min: 0 });
+  if (refreshWindowMs !== undefined && expiryMarginMs !== undefined && expiryMarginMs >= refreshWindowMs) {
+    check.report(
+      'expiryMarginMs',
+      `must be smaller than refreshWindowMs (${refreshWindowMs} ms), not ${expiryMarginMs} ms, because the background refresh runs between the two`,
+    );
+  }
   const transport = check.transport();
   const endpoint = resolveTokenEndpoint(authHost, authEndpoint, check);
 
@@ -135,6 +152,7 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
     endpoint: endpoint!,
     timeoutMs,
     refreshWindowMs,
+    expiryMarginMs,
     transport,
   };
 }

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { isatty } from 'node:tty';
 import { run } from './run.js';
 
 // A closed pipe, as in `umapi users | head`, is a normal end of output, not an error.
@@ -15,4 +16,6 @@ process.exitCode = await run(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  // isatty(0) instead of process.stdin, which would open a stream on the input for nothing.
+  stdin: { isTTY: isatty(0) },
 });

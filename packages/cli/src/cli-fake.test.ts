@@ -6,15 +6,17 @@ beforeAll(() => {
 });
 
 describe.concurrent('umapi on the built-in fake servers', () => {
-  it('uses the fakes when no credentials are set', async ({ expect }) => {
-    const result = await runCli(['users']);
+  it('exits 2 without credentials or a terminal', async ({ expect }) => {
+    const result = await runCli(['users', '--format', 'csv']);
 
-    expect(result.stderr).toContain('umapi: no credentials found');
-    expect(result.stderr).toContain('Fake Adobe servers on 127.0.0.1');
-    expect(result.stderr).toContain('12 users (3 pages)');
-    expect(result.stdout).toContain('ada.lovelace@example.com');
-    expect(result.stdout.trim().split('\n')).toHaveLength(13);
-    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain('umapi: the configuration is invalid');
+    expect(result.stderr).toContain('credentials: none found');
+    for (const text of ['UMAPI_CLIENT_ID', '--config', '--fake']) {
+      expect(result.stderr).toContain(text);
+    }
+    expect(result.stderr).not.toContain('Fake Adobe servers');
+    expect(result.stdout).toBe('');
+    expect(result.exitCode).toBe(2);
   });
 
   it('checks the whole flow with --fake', async ({ expect }) => {

@@ -13,7 +13,8 @@ const CREDENTIAL_OPTIONS = `Credentials (each flag overrides its environment var
   --host HOST|URL           UMAPI host, default usermanagement.adobe.io  (UMAPI_HOST)
   --ims-host HOST|URL       IMS host, default ims-na1.adobelogin.com     (UMAPI_IMS_HOST)
   --fake                    use built-in fake Adobe servers on 127.0.0.1; also the default
-                            when no credentials are set
+                            when no credentials are set and stdin and stdout are a
+                            terminal (elsewhere, no credentials is an error: exit 2)
 
   Without a technical account ID or private key, the OAuth server-to-server
   credential is used; with them, the JWT (service account) credential.

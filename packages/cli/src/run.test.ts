@@ -42,6 +42,46 @@ describe('run', () => {
     expect(stderr.text()).not.toContain('\r');
   });
 
+  it('uses the fakes without credentials at a terminal', async () => {
+    const stdout = captureStream(true);
+    const stderr = captureStream(false);
+
+    const exitCode = await run(['users', '--format', 'csv'], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      stdin: { isTTY: true },
+      env: {},
+      cwd: process.cwd(),
+    });
+
+    expect(exitCode).toBe(0);
+    expect(stderr.text()).toContain('umapi: no credentials found');
+    expect(stderr.text()).toContain('Fake Adobe servers on 127.0.0.1');
+    expect(stdout.text()).toContain('ada.lovelace@example.com');
+  });
+
+  it.each([
+    ['stdin is not a terminal', false, true],
+    ['stdout is not a terminal', true, false],
+    ['stdin is unknown', undefined, true],
+  ])('exits 2 without credentials when %s', async (_name, stdinTTY, stdoutTTY) => {
+    const stdout = captureStream(stdoutTTY);
+    const stderr = captureStream(false);
+
+    const exitCode = await run(['users'], {
+      stdout: stdout.stream,
+      stderr: stderr.stream,
+      ...(stdinTTY === undefined ? {} : { stdin: { isTTY: stdinTTY } }),
+      env: {},
+      cwd: process.cwd(),
+    });
+
+    expect(exitCode).toBe(2);
+    expect(stderr.text()).toContain('credentials: none found');
+    expect(stderr.text()).not.toContain('Fake Adobe servers');
+    expect(stdout.text()).toBe('');
+  });
+
   it('reports configuration problems as JSON with --json', async () => {
     const stderr = captureStream(false);
 

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '@umapi/auth-core';
 import type { CommandName, CommandLine } from './command-line.js';
 import { parseCommandLine } from './command-line.js';
 import { type Client, createClient } from './client.js';
@@ -26,6 +27,12 @@ export interface RunOptions {
   env: NodeJS.ProcessEnv;
   /** Folder that relative paths on the command line and in variables are read from. */
   cwd: string;
+  /**
+   * The input stream, read only for `isTTY`. Without credentials, `umapi` falls back to
+   * the fake servers only when stdin and stdout are both terminals; otherwise it exits 2.
+   * Omitted, it counts as not a terminal.
+   */
+  stdin?: { isTTY?: boolean };
 }
 
 const COMMAND_RUNNERS: Record<CommandName, (context: CommandContext) => Promise<number>> = {
@@ -40,6 +47,12 @@ const COMMAND_RUNNERS: Record<CommandName, (context: CommandContext) => Promise<
  * Runs the `umapi` command with `argv` (the arguments after `umapi`) and
  * returns its exit code: 0 success, 1 remote or authentication failure,
  * 2 bad usage or configuration. Never throws and never calls `process.exit`.
+ *
+ * When no credential is set anywhere, a person at a terminal (stdin and
+ * stdout both TTYs) gets the fake servers with a note on stderr. Anywhere
+ * else, such as a script, a pipe or cron, that is a configuration error
+ * (exit 2), so a job whose environment failed to load never gets fake data
+ * and success. `--fake` selects the fakes in every case.
  *
  * @example
  * const exitCode = await run(['users', '--fake', '--format', 'csv'], {
@@ -95,6 +108,10 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
   try {
     const loaded = line.fake ? undefined : await loadSettings(line, options.env, options.cwd);
     if (loaded !== undefined && !loaded.found) {
+      if (!isInteractive(options)) {
+        throw new ConfigurationError([{ field: 'credentials', message: NO_CREDENTIALS }], { subject: 'configuration' });
+      }
+
       output.message('umapi: no credentials found (no --config, UMAPI_* variables or credential flags), so using the fake Adobe servers; see "umapi --help" to connect to Adobe');
     }
 
@@ -118,6 +135,15 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
     await client?.close();
     await fake?.close();
   }
+}
+
+const NO_CREDENTIALS =
+  'none found: set UMAPI_ORG_ID, UMAPI_CLIENT_ID and UMAPI_CLIENT_SECRET (plus UMAPI_TECH_ACCT_ID and UMAPI_PRIVATE_KEY_FILE for JWT), ' +
+  'pass --config connector-umapi.yml or credential flags, or pass --fake to use the built-in fake Adobe servers';
+
+// The fakes are a friendly default only for a person at a terminal; a script must say --fake.
+function isInteractive(options: RunOptions): boolean {
+  return options.stdin?.isTTY === true && options.stdout.isTTY === true;
 }
 
 function announceFake(output: Output, fake: FakeAdobe): void {

@@ -53,7 +53,7 @@ Exchanges an access token and prints its expiry.
 Prints the UMAPI server status. Exits 1 when the server is unreachable or not OK.`,
   users: `Usage: umapi users [--group NAME] [--domain DOMAIN] [--format table|json|csv] [options]
 
-Lists users page by page as they arrive.
+Lists users as their pages arrive.
   --group NAME              only members of this user group or product profile
   --domain DOMAIN           only users in this domain
   -f, --format FORMAT       table (default), json (one JSON array) or csv`,

@@ -13,35 +13,56 @@ export interface ListingSpec<T> {
 }
 
 /**
- * Prints a listing page by page as pages arrive. A page ends when the
- * connection requests the next one, so output never waits for the whole
- * listing. Progress goes to an interactive stderr, and a count line to stderr
- * at the end.
+ * Prints a listing as it arrives: CSV and JSON write each record as soon as
+ * its page has arrived, and the table writes its first page once that page is
+ * complete (its column widths come from it) and every later record at once.
+ * Progress goes to an interactive stderr, and a count line to stderr at the end.
+ *
+ * When a page fails, every record read before it is still printed, JSON output
+ * is left without its closing `]` so a parser rejects it, and the error is
+ * rethrown for the caller to report with the page and the records read.
  */
 export async function printListing<T>(context: CommandContext, spec: ListingSpec<T>): Promise<number> {
   const { output, line } = context;
   const format = line.format ?? (line.json ? 'json' : 'table');
   const writer = createRecordWriter(format, output, spec.columns);
   const pagesBefore = await pagesRequested(spec.connection);
+  await writer.start();
 
-  let page: T[] = [];
+  // Records held back only while the table waits for its first page to complete.
+  let held: T[] = [];
   let pageNumber = pagesBefore;
   let count = 0;
 
-  for await (const item of spec.items) {
-    const pages = await pagesRequested(spec.connection);
-    if (pages !== pageNumber && page.length > 0) {
-      await writer.writePage(page);
-      page = [];
+  try {
+    for await (const item of spec.items) {
+      const pages = await pagesRequested(spec.connection);
+      if (pages !== pageNumber && held.length > 0) {
+        await writer.writePage(held);
+        held = [];
+      }
+
+      pageNumber = pages;
+      count += 1;
+      if (writer.streaming) {
+        await writer.writePage([item]);
+      } else {
+        held.push(item);
+      }
+
+      output.progress(`${plural(count, spec.noun)} read, page ${pages - pagesBefore}…`);
+    }
+  } catch (error) {
+    // Records already read are complete; print them before the failure is reported.
+    if (held.length > 0) {
+      await writer.writePage(held);
     }
 
-    pageNumber = pages;
-    page.push(item);
-    count += 1;
-    output.progress(`${plural(count, spec.noun)} read, page ${pages - pagesBefore}…`);
+    await writer.abort();
+    throw error;
   }
 
-  await writer.writePage(page);
+  await writer.writePage(held);
   await writer.end();
 
   const pageCount = (await pagesRequested(spec.connection)) - pagesBefore;

@@ -26,12 +26,13 @@ describe('record writers', () => {
     const { output, text, writes } = capture();
     const writer = createRecordWriter('json', output, COLUMNS);
 
+    await writer.start();
     await writer.writePage([{ name: 'a', note: '1' }]);
     const afterFirstPage = writes.length;
     await writer.writePage([{ name: 'b', note: '2' }, { name: 'c', note: '3' }]);
     await writer.end();
 
-    expect(afterFirstPage).toBe(1);
+    expect(afterFirstPage).toBe(2);
     expect(JSON.parse(text())).toEqual([
       { name: 'a', note: '1' },
       { name: 'b', note: '2' },
@@ -47,6 +48,49 @@ describe('record writers', () => {
     await writer.end();
 
     expect(JSON.parse(text())).toEqual([]);
+  });
+
+  it('opens the JSON array at start', async () => {
+    const { output, text } = capture();
+    const writer = createRecordWriter('json', output, COLUMNS);
+
+    await writer.start();
+
+    expect(text()).toBe('[');
+  });
+
+  it('leaves an aborted JSON array open', async () => {
+    const { output, text } = capture();
+    const writer = createRecordWriter('json', output, COLUMNS);
+
+    await writer.start();
+    await writer.writePage([{ name: 'a', note: '1' }]);
+    await writer.abort();
+
+    expect(text().trimEnd().endsWith(']')).toBe(false);
+    expect(() => JSON.parse(text())).toThrow(SyntaxError);
+  });
+
+  it('writes the CSV header at start', async () => {
+    const { output, text } = capture();
+    const writer = createRecordWriter('csv', output, COLUMNS);
+
+    await writer.start();
+    await writer.end();
+
+    expect(text()).toBe('NAME,NOTE\r\n');
+  });
+
+  it('streams the table after its first page', async () => {
+    const { output } = capture();
+    const writer = createRecordWriter('table', output, COLUMNS);
+
+    await writer.start();
+    const before = writer.streaming;
+    await writer.writePage([{ name: 'a', note: '1' }]);
+
+    expect(before).toBe(false);
+    expect(writer.streaming).toBe(true);
   });
 
   it.each([

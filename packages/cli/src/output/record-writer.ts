@@ -9,12 +9,25 @@ export interface Column<T> {
   minWidth?: number;
 }
 
-/** Writes records page by page in one output format. */
+/** Writes records in one output format as they arrive. */
 export interface RecordWriter<T> {
-  /** Writes one page of records. Call with each page as it arrives. */
+  /**
+   * True when records can be written one at a time as they arrive. The table is
+   * false until its first page is written, because its column widths come from
+   * that page.
+   */
+  readonly streaming: boolean;
+  /** Writes what comes before the first record: the CSV header, or the `[` of a JSON array. */
+  start(): Promise<void>;
+  /** Writes records: one page, or while {@link RecordWriter.streaming} is true, any number. */
   writePage(records: readonly T[]): Promise<void>;
   /** Finishes the output, such as the closing bracket of a JSON array. */
   end(): Promise<void>;
+  /**
+   * Finishes the output of a listing that failed part way. JSON gets no closing
+   * bracket, so a consumer's parse fails instead of reading a partial list as whole.
+   */
+  abort(): Promise<void>;
 }
 
 // Maximum table cell width, in characters; longer values end in an ellipsis so rows stay on one line.
@@ -33,17 +46,27 @@ export function createRecordWriter<T>(format: Format, output: Output, columns: r
 }
 
 class JsonArrayWriter<T> implements RecordWriter<T> {
+  readonly streaming = true;
   #count = 0;
+  #started = false;
 
   constructor(private readonly output: Output) {}
 
+  async start(): Promise<void> {
+    if (!this.#started) {
+      this.#started = true;
+      await this.output.write('[');
+    }
+  }
+
   async writePage(records: readonly T[]): Promise<void> {
+    await this.start();
     if (records.length === 0) {
       return;
     }
 
     const items = records.map((record, index) => {
-      const separator = this.#count === 0 && index === 0 ? '[\n' : ',\n';
+      const separator = this.#count === 0 && index === 0 ? '\n' : ',\n';
       return `${separator}  ${JSON.stringify(record)}`;
     });
     this.#count += records.length;
@@ -51,17 +74,28 @@ class JsonArrayWriter<T> implements RecordWriter<T> {
   }
 
   async end(): Promise<void> {
-    await this.output.write(this.#count === 0 ? '[]\n' : '\n]\n');
+    await this.start();
+    await this.output.write(this.#count === 0 ? ']\n' : '\n]\n');
+  }
+
+  async abort(): Promise<void> {
+    // A line break, so the shell prompt starts on its own line, but no `]`.
+    await this.output.write('\n');
   }
 }
 
 class CsvWriter<T> implements RecordWriter<T> {
+  readonly streaming = true;
   #headerWritten = false;
 
   constructor(
     private readonly output: Output,
     private readonly columns: readonly Column<T>[],
   ) {}
+
+  async start(): Promise<void> {
+    await this.writePage([]);
+  }
 
   async writePage(records: readonly T[]): Promise<void> {
     const lines: string[] = [];
@@ -81,6 +115,10 @@ class CsvWriter<T> implements RecordWriter<T> {
     await this.writePage([]);
   }
 
+  async abort(): Promise<void> {
+    // CSV has no end marker; the count and the error on stderr tell what is missing.
+  }
+
   #row(cells: string[]): string {
     return `${cells.map(quoteCsv).join(',')}\r\n`;
   }
@@ -98,6 +136,18 @@ class TableWriter<T> implements RecordWriter<T> {
     private readonly output: Output,
     private readonly columns: readonly Column<T>[],
   ) {}
+
+  get streaming(): boolean {
+    return this.#widths !== undefined;
+  }
+
+  async start(): Promise<void> {
+    // The header waits for the first page, which sets the column widths.
+  }
+
+  async abort(): Promise<void> {
+    // A table has no end marker.
+  }
 
   async writePage(records: readonly T[]): Promise<void> {
     const rows = records.map((record) => this.columns.map((column) => clean(column.value(record))));

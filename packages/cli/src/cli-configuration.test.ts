@@ -178,6 +178,14 @@ describe.concurrent('umapi usage', () => {
     [['token', '--config'], 'option --config needs a value'],
     [['status', '--json=yes'], 'option --json takes no value'],
     [['users', 'extra'], 'unexpected argument "extra"'],
+    [['users', '--json', '--format', 'csv'], '--json and --format csv conflict'],
+    [['groups', '--format', 'table', '--json'], '--json and --format table conflict'],
+    [['users', '--org_id', 'ABC@AdobeOrg'], 'unknown option --org_id; did you mean --org-id?'],
+    [['check', '--client_secret=x'], 'unknown option --client_secret; did you mean --client-secret?'],
+    [['check', '--imsHost', 'x'], 'unknown option --imsHost; did you mean --ims-host?'],
+    [['check', '--fake', '--org-id', 'ABC@AdobeOrg'], '--org-id cannot be combined with --fake'],
+    [['users', '--fake', '--client-id', 'a', '--host', 'h'], '--client-id, --host cannot be combined with --fake'],
+    [['token', '--fake', '--config', 'connector-umapi.yml'], '--config cannot be combined with --fake'],
   ] as [string[], string][])('exits 2 for %j', async ([args, message], { expect }) => {
     const result = await runCli(args);
 

@@ -211,6 +211,23 @@ describe.concurrent('umapi commands', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('lists an empty group without error', async ({ expect }) => {
+    const result = await runCli(['users', '--format', 'csv', '--group', 'Empty'], { env: fixtures.oauthEnv });
+
+    expect(result.stdout.trim().split('\r\n')).toHaveLength(1);
+    expect(result.stderr).toContain('0 users');
+    expect(result.stderr).not.toContain('not found');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('reports an unknown group with exit 1', async ({ expect }) => {
+    const result = await runCli(['users', '--group', 'NoSuch'], { env: fixtures.oauthEnv });
+
+    expect(result.stderr).toContain(`umapi: group "NoSuch" not found in org ${fixtures.oauth.orgId}`);
+    expect(result.stderr).toContain('"umapi groups" lists');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('writes check results as JSON', async ({ expect }) => {
     const result = await runCli(['check', '--json'], { env: fixtures.oauthEnv });
 

@@ -42,6 +42,29 @@ describe.concurrent('umapi on the built-in fake servers', () => {
     expect(result.exitCode).toBe(0);
   });
 
+  it('accepts --json with --format json', async ({ expect }) => {
+    const result = await runCli(['groups', '--fake', '--json', '--format', 'json']);
+
+    expect(JSON.parse(result.stdout)).toHaveLength(5);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('reports a group that does not exist', async ({ expect }) => {
+    const result = await runCli(['users', '--fake', '--group', 'NoSuch', '--json']);
+
+    expect(result.stderr).toContain('group \\"NoSuch\\" not found');
+    expect(result.stderr).toContain('ERR_UMAPI_GROUP_NOT_FOUND');
+    expect(() => JSON.parse(result.stdout)).toThrow(SyntaxError);
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('lists a group in another case', async ({ expect }) => {
+    const result = await runCli(['users', '--fake', '--group', 'SALES', '--format', 'csv']);
+
+    expect(result.stdout).toContain('radia.perlman@example.com');
+    expect(result.exitCode).toBe(0);
+  });
+
   it('prints the token expiry with --fake', async ({ expect }) => {
     const result = await runCli(['token', '--fake']);
 
@@ -52,7 +75,7 @@ describe.concurrent('umapi on the built-in fake servers', () => {
 
 describe('umapi fake output', () => {
   it('prints no secret', () => {
-    expect(transcripts).toHaveLength(4);
+    expect(transcripts).toHaveLength(7);
 
     for (const { args, result } of transcripts) {
       const shown = `${result.stdout}\n${result.stderr}`;

@@ -39,6 +39,19 @@ const COMMAND_OPTIONS: Record<string, readonly CommandName[]> = {
   format: ['users', 'groups'],
 };
 
+/** Flags that choose credentials or hosts, which `--fake` replaces with the fakes' own. */
+const FAKE_CONFLICTS = [
+  'config',
+  'org-id',
+  'client-id',
+  'client-secret',
+  'tech-acct-id',
+  'private-key-file',
+  'passphrase',
+  'host',
+  'ims-host',
+] as const satisfies readonly (keyof typeof OPTIONS)[];
+
 /** Flags that carry a secret: visible to other local users in the process list. */
 export const SECRET_FLAGS = ['client-secret', 'passphrase'] as const;
 
@@ -82,6 +95,21 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     throw new UsageError(`unexpected argument "${extra[0]}"`, command);
   }
 
+  const format = readFormat(values.format, command);
+  if (values.json === true && format !== undefined && format !== 'json') {
+    throw new UsageError(`--json and --format ${format} conflict; use one of them (--json is the same as --format json)`, command);
+  }
+
+  if (values.fake === true) {
+    const given = FAKE_CONFLICTS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`);
+    if (given.length > 0) {
+      throw new UsageError(
+        `${given.join(', ')} cannot be combined with --fake, which uses the fake servers' own credentials and hosts; drop ${given.length === 1 ? 'it' : 'them'} or --fake`,
+        command,
+      );
+    }
+  }
+
   for (const [option, commands] of Object.entries(COMMAND_OPTIONS)) {
     if (values[option as keyof typeof values] !== undefined && (command === undefined || !commands.includes(command))) {
       const where = commands.map((entry) => `umapi ${entry}`).join(' and ');
@@ -99,7 +127,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     show: values.show === true,
     group: values.group,
     domain: values.domain,
-    format: readFormat(values.format, command),
+    format,
     settings: readSettingFlags(values, cwd),
     secretFlags: SECRET_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`),
   };
@@ -167,7 +195,8 @@ function describeParseError(error: unknown): string {
   const option = /'(?:-\w, )?(-{1,2}[^' ,]+)/.exec(message)?.[1] ?? 'an option';
 
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return `unknown option ${option}`;
+    const suggestion = suggestOption(option);
+    return suggestion === undefined ? `unknown option ${option}` : `unknown option ${option}; did you mean ${suggestion}?`;
   }
 
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
@@ -175,6 +204,23 @@ function describeParseError(error: unknown): string {
   }
 
   return message.split('\n')[0]!;
+}
+
+/**
+ * Suggests the dashed spelling of an option written the Python or JavaScript way,
+ * such as `--org_id` or `--orgId` for `--org-id`, as User Sync Tool users often do.
+ */
+export function suggestOption(option: string): string | undefined {
+  if (!option.startsWith('--')) {
+    return undefined;
+  }
+
+  const dashed = option
+    .slice(2)
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replaceAll('_', '-')
+    .toLowerCase();
+  return Object.hasOwn(OPTIONS, dashed) && dashed !== option.slice(2) ? `--${dashed}` : undefined;
 }
 
 function findCommand(argv: readonly string[]): CommandName | undefined {

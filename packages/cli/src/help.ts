@@ -14,7 +14,8 @@ const CREDENTIAL_OPTIONS = `Credentials (each flag overrides its environment var
   --ims-host HOST|URL       IMS host, default ims-na1.adobelogin.com     (UMAPI_IMS_HOST)
   --fake                    use built-in fake Adobe servers on 127.0.0.1; also the default
                             when no credentials are set and stdin and stdout are a
-                            terminal (elsewhere, no credentials is an error: exit 2)
+                            terminal (elsewhere, no credentials is an error: exit 2);
+                            not combined with --config or the flags above
 
   Without a technical account ID or private key, the OAuth server-to-server
   credential is used; with them, the JWT (service account) credential.
@@ -22,7 +23,8 @@ const CREDENTIAL_OPTIONS = `Credentials (each flag overrides its environment var
   so set UMAPI_CLIENT_SECRET and UMAPI_PRIVATE_KEY_PASSPHRASE instead.`;
 
 const GLOBAL_OPTIONS = `Options:
-  --json                    machine-readable JSON output
+  --json                    machine-readable JSON output; for listings the same as
+                            --format json, so it conflicts with another --format
   -h, --help                show help (also after a command)
   -V, --version             print the version`;
 
@@ -54,7 +56,8 @@ Prints the UMAPI server status. Exits 1 when the server is unreachable or not OK
   users: `Usage: umapi users [--group NAME] [--domain DOMAIN] [--format table|json|csv] [options]
 
 Lists users as their pages arrive.
-  --group NAME              only members of this user group or product profile
+  --group NAME              only members of this user group or product profile;
+                            exit 1 when the org has no such group
   --domain DOMAIN           only users in this domain
   -f, --format FORMAT       table (default), json (one JSON array) or csv`,
   groups: `Usage: umapi groups [--format table|json|csv] [options]

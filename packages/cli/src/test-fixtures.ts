@@ -50,7 +50,7 @@ export async function startFixtures(): Promise<Fixtures> {
   const ims = await startFakeIms();
   const jwt = await ims.createJwtCredentials();
   const oauth = await ims.createOAuthCredentials({ orgId: jwt.orgId });
-  const umapi = await startFakeUmapi({ ims, orgId: jwt.orgId, users: SEED_USERS, groups: [{ groupName: 'Designers' }, { groupName: 'Writers' }], pageSize: PAGE_SIZE });
+  const umapi = await startFakeUmapi({ ims, orgId: jwt.orgId, users: SEED_USERS, groups: [{ groupName: 'Designers' }, { groupName: 'Writers' }, { groupName: 'Empty' }], pageSize: PAGE_SIZE });
   const folder = await mkdtemp(join(tmpdir(), 'umapi-cli-test-'));
   const keyPath = join(folder, 'keys', 'private.key');
   await mkdir(join(folder, 'keys'));

@@ -10,6 +10,11 @@ export interface ListingSpec<T> {
   columns: readonly Column<T>[];
   noun: string;
   connection: Connection;
+  /**
+   * Runs when the listing yielded nothing, before the output is finished. It
+   * throws when the empty result means an error, such as a group that does not exist.
+   */
+  checkEmpty?: () => Promise<void>;
 }
 
 /**
@@ -60,6 +65,15 @@ export async function printListing<T>(context: CommandContext, spec: ListingSpec
 
     await writer.abort();
     throw error;
+  }
+
+  if (count === 0 && spec.checkEmpty !== undefined) {
+    try {
+      await spec.checkEmpty();
+    } catch (error) {
+      await writer.abort();
+      throw error;
+    }
   }
 
   await writer.writePage(held);

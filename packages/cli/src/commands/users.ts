@@ -1,4 +1,5 @@
-import type { UmapiUser } from '@umapi/connection';
+import { UmapiError } from '@umapi/auth-core';
+import type { Connection, UmapiUser } from '@umapi/connection';
 import type { Column } from '../output/record-writer.js';
 import { type CommandContext, requireConnection } from './context.js';
 import { printListing } from './listing.js';
@@ -25,7 +26,11 @@ const CSV_COLUMNS: Column<UmapiUser>[] = [
   { header: 'status', value: (user) => user.status ?? '' },
 ];
 
-/** Lists the users of the org, optionally of one group or domain. */
+/**
+ * Lists the users of the org, optionally of one group or domain.
+ *
+ * @throws UmapiError `ERR_UMAPI_GROUP_NOT_FOUND` when `--group` names no group of the org.
+ */
 export function runUsers(context: CommandContext): Promise<number> {
   const connection = requireConnection(context);
   const { group, domain } = context.line;
@@ -38,5 +43,27 @@ export function runUsers(context: CommandContext): Promise<number> {
     columns: context.line.format === 'csv' ? CSV_COLUMNS : TABLE_COLUMNS,
     noun: 'user',
     connection,
+    ...(group === undefined ? {} : { checkEmpty: () => requireGroup(connection, group) }),
   });
+}
+
+/**
+ * Throws when `group` is not a group of the org. UMAPI answers 404 for the users of an
+ * unknown group, but Connection reads a 404 on the first page as an empty listing, so an
+ * empty result is checked against the group list. Only empty results pay for that request.
+ */
+async function requireGroup(connection: Connection, group: string): Promise<void> {
+  const wanted = group.toLowerCase();
+  for await (const candidate of connection.groups()) {
+    // Compared without regard to case, as the fake UMAPI does. NOTE: Adobe does not document
+    // whether UMAPI group names are case-sensitive.
+    if (candidate.groupName.toLowerCase() === wanted) {
+      return;
+    }
+  }
+
+  throw new UmapiError(
+    `group "${group}" not found in org ${connection.orgId}; "umapi groups" lists the user groups and product profiles`,
+    'ERR_UMAPI_GROUP_NOT_FOUND',
+  );
 }

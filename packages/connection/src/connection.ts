@@ -150,7 +150,11 @@ export class Connection {
       ca: this.#options.ca,
       fetch: this.#options.fetch,
     });
-    this.#limiter = getRateLimiter(this.#auth.clientId, this.#options.rateLimits);
+    this.#limiter = getRateLimiter(
+      this.#auth.clientId,
+      this.#options.rateLimits,
+      this.#options.rateLimitTiming,
+    );
     this.#retrySettings = {
       auth: this.#auth,
       limiter: this.#limiter,

@@ -44,4 +44,5 @@ export {
   DEFAULT_BUDGETS,
   type EndpointClass,
   type RateLimitOptions,
+  type RateLimitTiming,
 } from './rate-limit/index.js';

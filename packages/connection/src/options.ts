@@ -5,7 +5,11 @@ import {
   isAuthenticator,
   MAX_TIMER_DELAY_MS,
 } from '@umapi/auth-core';
-import type { RateLimitOptions } from './rate-limit/index.js';
+import {
+  checkRateLimitTiming,
+  type RateLimitOptions,
+  type RateLimitTiming,
+} from './rate-limit/index.js';
 
 /**
  * Receives the connection's log lines. Every method is optional; lines never
@@ -45,6 +49,12 @@ export interface ConnectionOptions {
   retryBaseDelayMs?: number;
   /** Client-side request budgets per endpoint class, in requests per minute, or `false` to turn them off. */
   rateLimits?: RateLimitOptions;
+  /**
+   * Window and safety margin of the rate-limit scheduler, in milliseconds. Default: UMAPI's
+   * one-minute window. Set it only against a fake UMAPI that compresses time, in tests and
+   * benchmarks; every connection that shares the client ID in the process must pass the same value.
+   */
+  rateLimitTiming?: RateLimitTiming;
   /** Product token put before the default `User-Agent`, such as `user-sync/3.0`. */
   userAgent?: string;
   /** Verify TLS certificates. Default true. Prefer `ca` to turning this off. */
@@ -86,6 +96,7 @@ export interface ResolvedConnectionOptions {
   maxRetryWaitMs: number;
   retryBaseDelayMs: number;
   rateLimits: RateLimitOptions | undefined;
+  rateLimitTiming: RateLimitTiming | undefined;
   userAgent: string | undefined;
   sslVerify: boolean | undefined;
   ca: ConnectionOptions['ca'];
@@ -103,6 +114,7 @@ const knownOptions = new Set([
   'maxRetryWaitMs',
   'retryBaseDelayMs',
   'rateLimits',
+  'rateLimitTiming',
   'userAgent',
   'sslVerify',
   'ca',
@@ -208,6 +220,7 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
   checkUserAgent(options.userAgent, problems);
   checkCa(options.ca, problems);
   checkRateLimits(options.rateLimits, problems);
+  problems.push(...checkRateLimitTiming(options.rateLimitTiming));
 
   if (problems.length > 0) {
     throw new ConfigurationError(problems, { subject: 'Connection options' });
@@ -225,6 +238,7 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
     retryBaseDelayMs:
       (options.retryBaseDelayMs as number | undefined) ?? CONNECTION_DEFAULTS.retryBaseDelayMs,
     rateLimits: options.rateLimits as RateLimitOptions | undefined,
+    rateLimitTiming: options.rateLimitTiming as RateLimitTiming | undefined,
     userAgent: options.userAgent as string | undefined,
     sslVerify: options.sslVerify as boolean | undefined,
     ca: options.ca as ConnectionOptions['ca'],

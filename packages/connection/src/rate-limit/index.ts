@@ -7,4 +7,5 @@ export {
   type RateLimitOptions,
 } from './options.js';
 export type { RateLimiter } from './rate-limiter.js';
-export { getRateLimiter, type RateLimiterTiming } from './registry.js';
+export { getRateLimiter } from './registry.js';
+export { checkRateLimitTiming, type RateLimitTiming } from './timing.js';

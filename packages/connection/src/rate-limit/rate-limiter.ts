@@ -32,8 +32,11 @@ export interface RateLimiter {
 /** The limiter behind {@link getRateLimiter}, with the budget adjustments the registry needs. */
 export class SchedulingRateLimiter implements RateLimiter {
   private readonly schedulers: Record<EndpointClass, ClassScheduler>;
+  /** The window and margin every class uses, fixed at creation. */
+  readonly timing: Readonly<SchedulerTiming>;
 
   constructor(budgets: Budgets, timing: SchedulerTiming) {
+    this.timing = Object.freeze({ ...timing });
     this.schedulers = {
       users: new ClassScheduler('users', budgets.users, timing),
       groups: new ClassScheduler('groups', budgets.groups, timing),

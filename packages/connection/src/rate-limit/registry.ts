@@ -8,16 +8,7 @@ import {
   resolveBudgets,
 } from './options.js';
 import { type RateLimiter, SchedulingRateLimiter } from './rate-limiter.js';
-
-/** Timing overrides for {@link getRateLimiter}; benchmarks use them to compress time. */
-export interface RateLimiterTiming {
-  /** The budget window in milliseconds. Default 60,000. */
-  windowMs?: number;
-  /** Milliseconds added to the window as a margin for latency differences. Default `windowMs / 30`. */
-  safetyMarginMs?: number;
-}
-
-const DEFAULT_WINDOW_MS = 60_000;
+import { type RateLimitTiming, resolveRateLimitTiming } from './timing.js';
 
 // UMAPI counts budgets per client ID, so every Connection in the process that
 // uses one client ID must draw from one limiter.
@@ -32,12 +23,15 @@ const limiters = new Map<string, SchedulingRateLimiter>();
  * counts as the highest. The server enforces one budget per client ID, and
  * the lower one is the one that avoids 429s. Such a change is written
  * to the debug log (`NODE_DEBUG=umapi`). Omitted options change nothing.
- * Timing is fixed by the first call.
+ *
+ * The first call fixes the timing. A later call may leave `timing` out, or
+ * pass one that resolves to the same window and margin.
  *
  * @param clientId - The client ID (API key) the requests are sent with.
  * @param options - Budgets in requests per minute per class, or `false` to turn scheduling off.
- * @param timing - Window and margin overrides, for benchmarks that compress time.
- * @throws ConfigurationError when the client ID is empty or an option is invalid.
+ * @param timing - Window and margin, for tests and benchmarks against a fake UMAPI that compresses time.
+ * @throws ConfigurationError when the client ID is empty, an option is invalid, or
+ *   `timing` differs from the timing of the limiter this client ID already shares.
  *
  * @example
  * const limiter = getRateLimiter(auth.clientId, { users: 20 });
@@ -46,7 +40,7 @@ const limiters = new Map<string, SchedulingRateLimiter>();
 export function getRateLimiter(
   clientId: string,
   options?: RateLimitOptions,
-  timing?: RateLimiterTiming,
+  timing?: RateLimitTiming,
 ): RateLimiter {
   if (typeof clientId !== 'string' || clientId.length === 0) {
     throw new ConfigurationError([
@@ -55,12 +49,27 @@ export function getRateLimiter(
   }
 
   const requested = resolveBudgets(options);
+  const requestedTiming = resolveRateLimitTiming(timing);
   const existing = limiters.get(clientId);
 
   if (existing === undefined) {
-    const limiter = new SchedulingRateLimiter(requested, resolveTiming(timing));
+    const limiter = new SchedulingRateLimiter(requested, requestedTiming);
     limiters.set(clientId, limiter);
     return limiter;
+  }
+
+  // Budgets can be merged by taking the lower one, but two windows cannot:
+  // a limiter with the wrong window would overrun the budget or crawl.
+  if (timing !== undefined && !sameTiming(existing.timing, requestedTiming)) {
+    throw new ConfigurationError(
+      [
+        {
+          field: 'rateLimitTiming',
+          message: `differs from the timing already used for this client ID in this process (windowMs ${existing.timing.windowMs}, safetyMarginMs ${existing.timing.safetyMarginMs}); pass the same timing to every connection that shares the client ID, or leave it out`,
+        },
+      ],
+      { subject: 'rate-limit timing' },
+    );
   }
 
   if (options !== undefined) {
@@ -99,30 +108,8 @@ function adjustBudgets(limiter: SchedulingRateLimiter, requested: Budgets, clien
   }
 }
 
-function resolveTiming(timing: RateLimiterTiming | undefined): SchedulerTiming {
-  const windowMs = timing?.windowMs ?? DEFAULT_WINDOW_MS;
-  const safetyMarginMs = timing?.safetyMarginMs ?? windowMs / 30;
-
-  const problems = [];
-  if (!Number.isFinite(windowMs) || windowMs <= 0) {
-    problems.push({
-      field: 'windowMs',
-      message: `must be a positive number of milliseconds, got ${String(windowMs)}`,
-    });
-  }
-
-  if (!Number.isFinite(safetyMarginMs) || safetyMarginMs < 0) {
-    problems.push({
-      field: 'safetyMarginMs',
-      message: `must be zero or a positive number of milliseconds, got ${String(safetyMarginMs)}`,
-    });
-  }
-
-  if (problems.length > 0) {
-    throw new ConfigurationError(problems, { subject: 'rate-limiter timing' });
-  }
-
-  return { windowMs, safetyMarginMs };
+function sameTiming(a: SchedulerTiming, b: SchedulerTiming): boolean {
+  return a.windowMs === b.windowMs && a.safetyMarginMs === b.safetyMarginMs;
 }
 
 /** Forgets every shared limiter. For tests only; not exported from the package. */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, transcripts } from './test-cli.js';
 import { type Fixtures, startFixtures } from './test-fixtures.js';
@@ -44,7 +45,7 @@ const BAD_CONFIGS: [string, () => unknown, string[]][] = [
   ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],
   ['an OS keychain reference', () => jwtConfig({}, { secure_client_secret_key: 'umapi' }), ['enterprise.secure_client_secret_key in connector-umapi.yml', 'keychain']],
   ['an unknown authentication method', () => ({ ...jwtConfig({}, {}), authentication_method: 'saml' }), ['authentication_method in connector-umapi.yml', 'oauth or jwt']],
-  ['invalid YAML', () => 'server:\n  host: [unclosed\n', ['--config', 'not valid YAML']],
+  ['invalid YAML', () => 'server:\n  host: [unclosed\n', ['--config', 'not valid YAML at line 3, column 1']],
   ['a list instead of a mapping', () => '- server\n- enterprise\n', ['--config', 'mapping']],
 ];
 
@@ -111,7 +112,42 @@ describe.concurrent('umapi bad configuration', () => {
     const result = await runCli(['check', '--config', 'no-such-file.yml'], { cwd: fixtures.folder });
 
     expect(result.stderr).toContain(`--config: file not found: ${fixtures.folder}/no-such-file.yml`);
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).not.toContain('missing;');
     expect(result.exitCode).toBe(2);
+  });
+
+  it('reports an unreadable config file alone', async ({ expect }) => {
+    // A folder in place of the file fails to read on every platform and user, root included.
+    const folder = await fixtures.writeConfig('unreadable/connector-umapi.yml/placeholder', 'x');
+
+    const result = await runCli(['users', '--config', join(folder, '..')]);
+
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).toContain('  - --config: ');
+    expect(result.stderr).not.toContain('client ID');
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('reports invalid YAML alone with line and column', async ({ expect }) => {
+    const config = await fixtures.writeConfig('bad-yaml/connector-umapi.yml', 'server:\n  host: a\n bad: b\n');
+
+    const result = await runCli(['users', '--config', config]);
+
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).toMatch(/connector-umapi\.yml is not valid YAML at line 3, column \d+: BAD_INDENT/);
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('warns about a passphrase for a clear key', async ({ expect }) => {
+    const config = await fixtures.writeConfig('clear-key/connector-umapi.yml', jwtConfig({}, { priv_key_pass: 'not-needed-pass' }));
+
+    const result = await runCli(['token', '--config', config]);
+
+    expect(result.stderr).toContain('umapi: warning: enterprise.priv_key_pass in connector-umapi.yml is set');
+    expect(result.stderr).toContain('is not encrypted');
+    expect(result.stderr).not.toContain('not-needed-pass');
+    expect(result.exitCode).toBe(0);
   });
 
   it('rejects a JWT org ID without @AdobeOrg in the config file', async ({ expect }) => {

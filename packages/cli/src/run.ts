@@ -15,6 +15,7 @@ import { plural } from './output/format.js';
 import { Output, type TextStream } from './output/streams.js';
 import { loadSettings } from './settings/load.js';
 import { resolveSettings } from './settings/resolve.js';
+import { findUnusedPassphrase } from './settings/warnings.js';
 import { readVersion } from './version.js';
 
 /** The environment `run` reads and the streams it writes to. */
@@ -107,6 +108,10 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
 
   try {
     const loaded = line.fake ? undefined : await loadSettings(line, options.env, options.cwd);
+    if (loaded?.configUnusable === true) {
+      // Reported alone: every setting the file would have supplied would also show as missing.
+      throw new ConfigurationError(loaded.problems, { subject: 'configuration' });
+    }
     if (loaded !== undefined && !loaded.found) {
       if (!isInteractive(options)) {
         throw new ConfigurationError([{ field: 'credentials', message: NO_CREDENTIALS }], { subject: 'configuration' });
@@ -128,6 +133,11 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
 
     const raw = fake?.settings ?? loaded!.raw;
     const settings = await resolveSettings(raw, { requireOrgId: command !== 'token', problems: loaded?.problems ?? [] });
+    const passphraseWarning = findUnusedPassphrase(settings);
+    if (passphraseWarning !== undefined) {
+      output.message(passphraseWarning);
+    }
+
     client = createClient(settings, { connect: command !== 'token', embeddedFake: fake !== undefined });
 
     return await COMMAND_RUNNERS[command]({ line, settings, client, output, fake });

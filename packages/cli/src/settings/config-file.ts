@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import type { ConfigurationProblem } from '@umapi/auth-core';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { RawSettings, Setting } from './setting.js';
 
 /** The settings read from a `connector-umapi.yml` file, with the problems found in it. */
@@ -10,6 +10,12 @@ export interface ConfigFileResult {
   problems: ConfigurationProblem[];
   /** Keys that were ignored, for a warning. */
   ignored: string[];
+  /**
+   * True when the file could not be used at all (not found, unreadable, invalid YAML or
+   * not a mapping). Its one problem is then the only one worth reporting, because every
+   * setting would otherwise be reported missing as well.
+   */
+  unusable: boolean;
 }
 
 type Section = Record<string, unknown>;
@@ -67,24 +73,27 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : describeReadError(error);
     problems.push({ field: '--config', message: `${reason}: ${absolutePath}` });
-    return { settings: {}, problems, ignored };
+    return { settings: {}, problems, ignored, unusable: true };
   }
 
-  const document = parseDocument(text, { prettyErrors: false });
+  // A LineCounter gives the position without yaml's pretty messages, which quote the
+  // offending line of the file and so could print a secret.
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
     const first = document.errors[0]!;
-    const line = first.linePos?.[0]?.line;
+    const position = lineCounter.linePos(first.pos[0]);
     problems.push({
       field: '--config',
-      message: `${fileName} is not valid YAML${line === undefined ? '' : ` (line ${line})`}: ${first.code}`,
+      message: `${fileName} is not valid YAML at line ${position.line}, column ${position.col}: ${first.code}`,
     });
-    return { settings: {}, problems, ignored };
+    return { settings: {}, problems, ignored, unusable: true };
   }
 
   const root: unknown = document.toJS();
   if (!isSection(root)) {
     problems.push({ field: '--config', message: `${fileName} must contain a mapping with server: and enterprise: sections` });
-    return { settings: {}, problems, ignored };
+    return { settings: {}, problems, ignored, unusable: true };
   }
 
   const reader = new SectionReader(fileName, problems);
@@ -111,7 +120,7 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
     ignored.push(...unknownKeys(section, new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]), name));
   }
 
-  return { settings, problems, ignored };
+  return { settings, problems, ignored, unusable: false };
 }
 
 function readServer(reader: SectionReader, server: Section, settings: RawSettings): void {

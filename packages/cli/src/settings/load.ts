@@ -13,6 +13,8 @@ export interface LoadedSettings {
   ignored: string[];
   /** False when no source set any credential, so the fake servers are used. */
   found: boolean;
+  /** True when the `--config` file could not be used at all; `problems` then says why. */
+  configUnusable: boolean;
 }
 
 /** Reads every source; for each value a flag wins over a variable, which wins over the config file. */
@@ -23,5 +25,11 @@ export async function loadSettings(line: CommandLine, env: NodeJS.ProcessEnv, cw
   const credentialKeys: (keyof RawSettings)[] = ['orgId', 'clientId', 'clientSecret', 'techAcctId', 'privateKeyFile', 'privateKeyData'];
   const found = line.config !== undefined || credentialKeys.some((key) => raw[key] !== undefined);
 
-  return { raw, problems: file?.problems ?? [], ignored: file?.ignored ?? [], found };
+  return {
+    raw,
+    problems: file?.problems ?? [],
+    ignored: file?.ignored ?? [],
+    found,
+    configUnusable: file?.unusable ?? false,
+  };
 }

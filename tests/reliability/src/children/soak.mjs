@@ -15,12 +15,14 @@ const PAGE_SIZE = 20;
 const TIMEOUT_MS = 250;
 const SLOW_ANSWER_MS = 1_000;
 
-// The token cache treats a token as expired 30 s before its expiry (a fixed
-// margin), and starts a background refresh `refreshWindowMs` before it. With
-// a lifetime of 32 s and a window of 31 s, each token is replaced about one
-// second after it was issued and is usable for two.
-const TOKEN_LIFETIME_MS = 32_000;
-const REFRESH_WINDOW_MS = 31_000;
+// The token cache stops using a token `expiryMarginMs` before its expiry, and
+// starts a background refresh `refreshWindowMs` before it. With a lifetime of
+// 8 s, a window of 7 s and a margin of 2 s, each token is replaced about one
+// second after it was issued and is used for at most six, so tokens really
+// expire during the run while none is sent after its expiry.
+const TOKEN_LIFETIME_MS = 8_000;
+const REFRESH_WINDOW_MS = 7_000;
+const EXPIRY_MARGIN_MS = 2_000;
 const ROTATION_MS = TOKEN_LIFETIME_MS - REFRESH_WINDOW_MS;
 
 // A small deterministic generator (mulberry32), so a failing run can be replayed.
@@ -37,7 +39,11 @@ function random() {
 const ims = await startFakeIms({ tokenLifetimeMs: TOKEN_LIFETIME_MS });
 const umapi = await startFakeUmapi({ ims, users: 2_000, pageSize: PAGE_SIZE });
 const credentials = await ims.createOAuthCredentials();
-const auth = new OAuthS2S({ ...credentials, refreshWindowMs: REFRESH_WINDOW_MS });
+const auth = new OAuthS2S({
+  ...credentials,
+  refreshWindowMs: REFRESH_WINDOW_MS,
+  expiryMarginMs: EXPIRY_MARGIN_MS,
+});
 const connection = new Connection({
   auth,
   endpoint: umapi.url,

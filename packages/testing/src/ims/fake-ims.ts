@@ -139,7 +139,12 @@ export interface FakeIms {
   registerOAuthClient(options: RegisterOAuthClientOptions): void;
   /** Issues an access token without an HTTP exchange, for tests that only need a valid token. */
   issueAccessToken(options: IssueAccessTokenOptions): Promise<string>;
-  /** Injects a fault into the next request(s). */
+  /**
+   * Injects a fault into the next request(s).
+   *
+   * @throws TypeError naming the option for an unknown key, a status outside 100..599,
+   *   or `drop` with `status` or `body`.
+   */
   failNext(fault?: FailNextOptions): void;
   /** Checks a token this fake issued: its grant, or `null` if it is invalid, foreign or expired on the fake's clock. */
   verifyAccessToken(token: string): AccessTokenInfo | null;

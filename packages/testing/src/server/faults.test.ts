@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeIms } from '../ims/fake-ims.js';
+import type { FailNextOptions } from './faults.js';
 import { oauthToken, postForm, useFakeIms, useFakeUmapi } from '../test-helpers.js';
 
 async function tokenRequest(url: string): Promise<Response> {
@@ -134,6 +135,78 @@ describe('failNext on the fake IMS', () => {
     expect(() => ims.failNext({ times: 0 })).toThrow(/times/);
     expect(() => ims.failNext({ delayMs: -1 })).toThrow(/delayMs/);
     expect(() => ims.failNext({ stallBodyMs: Number.NaN })).toThrow(/stallBodyMs/);
+  });
+});
+
+describe('failNext option checks', () => {
+  const fakes = [
+    ['fake IMS', async () => useFakeIms()],
+    ['fake UMAPI', async () => useFakeUmapi({ ims: await useFakeIms() })],
+  ] as const;
+
+  it.each(fakes)('suggests the closest key on the %s', async (_name, start) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ stauts: 500 } as unknown as FailNextOptions);
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow('failNext({ stauts }) is not an option; did you mean status?');
+  });
+
+  it.each(fakes)('lists the options for a far-off key on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ errorCode: 'x' } as unknown as FailNextOptions)).toThrow(
+      /failNext\(\{ errorCode \}\) is not an option; the options are status, body, headers/,
+    );
+  });
+
+  it.each(
+    fakes.flatMap(([name, start]) =>
+      [99, 600, 500.5, Number.NaN, '500'].map((status) => [name, start, status] as const),
+    ),
+  )('rejects status on the %s: %s', async (_name, start, status) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ status } as unknown as FailNextOptions);
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/failNext\(\{ status \}\) expects an integer HTTP status from 100 to 599/);
+  });
+
+  it.each(fakes)('accepts the status bounds on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ status: 100 })).not.toThrow();
+    expect(() => fake.failNext({ status: 599 })).not.toThrow();
+  });
+
+  it.each(
+    fakes.flatMap(([name, start]) =>
+      [{ status: 502 }, { body: 'gone' }].map((extra) => [name, start, extra] as const),
+    ),
+  )('rejects drop with a response on the %s: %j', async (_name, start, extra) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ drop: true, ...extra });
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/failNext\(\{ drop \}\) closes the connection .* cannot be combined with (status|body)/);
+  });
+
+  it.each(fakes)('accepts drop with a delay on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ drop: true, delayMs: 10, times: 2 })).not.toThrow();
+  });
+
+  it('queues nothing after a rejected fault', async () => {
+    const ims = await useFakeIms();
+
+    expect(() => ims.failNext({ stauts: 500 } as unknown as FailNextOptions)).toThrow(TypeError);
+    expect(() => ims.failNext({ drop: true, status: 500 })).toThrow(TypeError);
+
+    expect((await tokenRequest(ims.url)).status).toBe(400);
   });
 });
 

@@ -38,12 +38,30 @@ interface QueuedFault {
   remaining: number;
 }
 
+const FAULT_KEYS = [
+  'status',
+  'body',
+  'headers',
+  'retryAfter',
+  'delayMs',
+  'stallBodyMs',
+  'drop',
+  'times',
+] as const satisfies readonly (keyof FailNextOptions)[];
+
 /** Faults waiting for the next requests, in the order `failNext` queued them. */
 export class FaultQueue {
   readonly #queue: QueuedFault[] = [];
 
-  /** Queues `fault` for the next `fault.times` requests. */
+  /**
+   * Queues `fault` for the next `fault.times` requests.
+   *
+   * @throws TypeError naming the option when `fault` has an unknown key (with the
+   *   closest known one), a `status` that is not an integer from 100 to 599, `drop`
+   *   together with `status` or `body`, or an invalid `times`, `delayMs` or `stallBodyMs`.
+   */
   add(fault: FailNextOptions = {}): void {
+    checkFaultShape(fault);
     const times = fault.times ?? 1;
     if (!Number.isInteger(times) || times < 1) {
       throw new TypeError(
@@ -81,6 +99,64 @@ export class FaultQueue {
   get pending(): number {
     return this.#queue.reduce((sum, entry) => sum + entry.remaining, 0);
   }
+}
+
+// Catches mistakes that would otherwise inject a different fault than the test meant,
+// such as `{ stauts: 500 }` sending the default 503.
+function checkFaultShape(fault: FailNextOptions): void {
+  if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
+    throw new TypeError(`failNext(fault) expects an object of fault options, got ${fault === null ? 'null' : typeof fault}.`);
+  }
+
+  for (const key of Object.keys(fault)) {
+    if (!(FAULT_KEYS as readonly string[]).includes(key)) {
+      const closest = closestKey(key);
+      const hint = closest === undefined ? `the options are ${FAULT_KEYS.join(', ')}` : `did you mean ${closest}?`;
+      throw new TypeError(`failNext({ ${key} }) is not an option; ${hint}`);
+    }
+  }
+
+  const { status } = fault;
+  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
+    throw new TypeError(`failNext({ status }) expects an integer HTTP status from 100 to 599, got ${String(status)}.`);
+  }
+
+  if (fault.drop === true) {
+    const conflicting = (['status', 'body'] as const).filter((key) => fault[key] !== undefined);
+    if (conflicting.length > 0) {
+      throw new TypeError(
+        `failNext({ drop }) closes the connection without a response, so it cannot be combined with ${conflicting.join(' or ')}.`,
+      );
+    }
+  }
+}
+
+/** Returns the known fault option within two edits of `key`, ignoring case. */
+function closestKey(key: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of FAULT_KEYS) {
+    const distance = editDistance(key.toLowerCase(), name.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+
+  return best?.name;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+
+  return previous[b.length]!;
 }
 
 /** Tells whether a fault replaces the normal response, rather than only delaying it. */

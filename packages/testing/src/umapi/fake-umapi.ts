@@ -78,7 +78,12 @@ export interface FakeUmapi {
   setNow(epochMs: number): void;
   /** Moves the fake's clock by `ms` budget milliseconds, for example a whole budget window. */
   advance(ms: number): void;
-  /** Injects a fault into the next request(s); with `status: 429` and no body, UMAPI's throttling body is sent. */
+  /**
+   * Injects a fault into the next request(s); with `status: 429` and no body, UMAPI's throttling body is sent.
+   *
+   * @throws TypeError naming the option for an unknown key, a status outside 100..599,
+   *   or `drop` with `status` or `body`.
+   */
   failNext(fault?: FailNextOptions): void;
   /** Served and throttled request counts per class, summed or for one client ID; `undefined` without `rateLimits`. */
   rateLimitStats(clientId?: string): Record<BudgetClass, BudgetClassStats> | undefined;

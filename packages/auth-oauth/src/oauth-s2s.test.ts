@@ -1,4 +1,4 @@
-import { ImsError, TimeoutError } from '@umapi/auth-core';
+import { ConfigurationError, ImsError, TimeoutError } from '@umapi/auth-core';
 import { type FakeIms, startFakeIms } from '@umapi/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { OAuthS2S } from './oauth-s2s.js';
@@ -76,6 +76,18 @@ describe('OAuthS2S token exchange', () => {
     const auth = await newAuth({ orgId: 'ABCDEF0123456789ABCDEF01@AdobeOrg' });
 
     expect(auth.orgId).toBe('ABCDEF0123456789ABCDEF01@AdobeOrg');
+  });
+
+  it('rejects a mistyped org ID before any request', async () => {
+    const credentials = await ims.createOAuthCredentials();
+    const exchangesBefore = ims.exchanges.length;
+
+    const build = () =>
+      new OAuthS2S({ ...credentials, authHost: ims.url, orgId: '0123456789ABCDEF01234567@AdobeOrgg' });
+
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(/orgId: must end with @AdobeOrg/);
+    expect(ims.exchanges.length).toBe(exchangesBefore);
   });
 });
 

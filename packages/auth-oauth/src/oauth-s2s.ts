@@ -50,7 +50,8 @@ export class OAuthS2S implements Authenticator {
    *
    * @param options - See {@link OAuthS2SOptions}.
    * @throws ConfigurationError listing every missing, invalid or unknown
-   * option, including Python-style names such as `client_id`.
+   * option, including Python-style names such as `client_id` and an `orgId`
+   * that does not end with `@AdobeOrg`.
    */
   constructor(options: OAuthS2SOptions) {
     const resolved = resolveOptions(options);

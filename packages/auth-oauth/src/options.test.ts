@@ -54,6 +54,10 @@ describe('resolveOptions', () => {
     expect(resolved.transport).toEqual({ sslVerify: false });
   });
 
+  it('trims whitespace around orgId', () => {
+    expect(resolveOptions({ ...valid, orgId: ' 12345ABCDE@AdobeOrg\n' }).orgId).toBe('12345ABCDE@AdobeOrg');
+  });
+
   it('accepts expiryMarginMs without refreshWindowMs', () => {
     const resolved = resolveOptions({ ...valid, expiryMarginMs: 0 });
 
@@ -90,6 +94,11 @@ describe('resolveOptions', () => {
     [{ clientSecret: `${SECRET}\n` }, 'clientSecret', 'whitespace'],
     [{ clientSecret: Buffer.from(SECRET) }, 'clientSecret', 'must be a string, not an object'],
     [{ orgId: '' }, 'orgId', 'is empty'],
+    [{ orgId: 42 }, 'orgId', 'must be a string, not a number'],
+    [{ orgId: '0123456789ABCDEF01234567@AdobeOrgg' }, 'orgId', 'must end with @AdobeOrg'],
+    [{ orgId: '0123456789ABCDEF01234567' }, 'orgId', 'must end with @AdobeOrg'],
+    [{ orgId: 'bogus' }, 'orgId', 'must end with @AdobeOrg'],
+    [{ orgId: '12345' }, 'orgId', 'must end with @AdobeOrg'],
     [{ scopes: 'openid,AdobeID' }, 'scopes', 'non-empty array'],
     [{ scopes: [] }, 'scopes', 'non-empty array'],
     [{ scopes: ['openid', 'Adobe ID'] }, 'scopes', '"Adobe ID" is not a scope name'],

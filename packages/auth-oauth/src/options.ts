@@ -18,7 +18,10 @@ export interface OAuthS2SOptions extends TransportOptions {
   clientId: string;
   /** The client secret of the credential. Kept private and never logged. */
   clientSecret: string;
-  /** The org ID (`...@AdobeOrg`). Optional; `Connection` uses it when it has no `orgId` of its own. */
+  /**
+   * The org ID, ending with `@AdobeOrg`. Optional; `Connection` uses it when it has no
+   * `orgId` of its own. Whitespace at the ends is trimmed.
+   */
   orgId?: string;
   /** Scopes requested for the token. Default `['openid', 'AdobeID', 'user_management_sdk']`. */
   scopes?: readonly string[];
@@ -126,7 +129,9 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
 
   const clientId = check.requireString('clientId', TEXT);
   const clientSecret = check.requireString('clientSecret', { ...TEXT, secret: true });
-  const orgId = check.optionalString('orgId', TEXT);
+  // The org ID is optional here, but a mistyped one would only fail later with
+  // a 403 from UMAPI, so a given value must have the org ID format.
+  const orgId = check.options.orgId === undefined ? undefined : check.orgId();
   const scopes = readScopes(check.options.scopes, check.problems);
   const authHost = check.optionalString('authHost', TEXT) ?? DEFAULTS.authHost;
   const authEndpoint = check.optionalString('authEndpoint', TEXT) ?? DEFAULTS.authEndpoint;

@@ -36,7 +36,7 @@ const PRELUDES: Record<string, string> = {
     'declare const myTokenSource: {\n  get(options: { signal?: AbortSignal }): Promise<{ token: string; expiresInSeconds: number }>;\n};\n',
 };
 
-// Snippets that show only the shape of a larger file: each names the runnable file that holds all of it.
+// Snippets that show only the shape of a larger file: each names the runnable file that contains all of it.
 const SKETCHES: Record<string, string> = {
   'class SidecarAuthenticator implements Authenticator {': 'examples/src/sidecar-authenticator.ts',
 };
@@ -74,7 +74,7 @@ function readSnippets(): Snippet[] {
   return snippets;
 }
 
-/** One side of a unified diff: context lines and the lines marked `marker`. */
+/** Extracts one side of a unified diff: context lines and the lines marked `marker`. */
 function diffSide(lines: readonly string[], marker: '-' | '+'): string {
   return lines
     .filter((line) => line === '' || line.startsWith(' ') || line.startsWith(marker))

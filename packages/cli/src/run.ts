@@ -151,7 +151,7 @@ const NO_CREDENTIALS =
   'none found: set UMAPI_ORG_ID, UMAPI_CLIENT_ID and UMAPI_CLIENT_SECRET (plus UMAPI_TECH_ACCT_ID and UMAPI_PRIVATE_KEY_FILE for JWT), ' +
   'pass --config connector-umapi.yml or credential flags, or pass --fake to use the built-in fake Adobe servers';
 
-// The fakes are a friendly default only for a person at a terminal; a script must say --fake.
+// The fakes are a friendly default only for a person at a terminal. A script must pass --fake.
 function isInteractive(options: RunOptions): boolean {
   return options.stdin?.isTTY === true && options.stdout.isTTY === true;
 }

@@ -18,9 +18,9 @@ export interface ListingSpec<T> {
 }
 
 /**
- * Prints a listing as it arrives: CSV and JSON write each record as soon as
- * its page has arrived, and the table writes its first page once that page is
- * complete (its column widths come from it) and every later record at once.
+ * Prints a listing as it arrives. CSV and JSON write each record as soon as
+ * its page has arrived. The table writes its first page once that page is
+ * complete, because its column widths come from it, and every later record at once.
  * Progress goes to an interactive stderr, and a count line to stderr at the end.
  *
  * When a page fails, every record read before it is still printed, JSON output

@@ -48,7 +48,7 @@ export function runUsers(context: CommandContext): Promise<number> {
 }
 
 /**
- * Throws when `group` is not a group of the org. UMAPI answers 404 for the users of an
+ * Throws when `group` is not a group of the org. UMAPI returns 404 for the users of an
  * unknown group, but Connection reads a 404 on the first page as an empty listing, so an
  * empty result is checked against the group list. Only empty results pay for that request.
  */

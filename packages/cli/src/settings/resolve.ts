@@ -134,8 +134,7 @@ function chooseStrategy(raw: RawSettings, problems: ConfigurationProblem[]): Str
 }
 
 // Checked for both strategies, because an org ID without @AdobeOrg is a copy mistake that
-// UMAPI would otherwise answer with a bare 403 on the first request. Returns false after
-// reporting a problem.
+// would otherwise surface only as a rejected request. Returns false after reporting a problem.
 function checkOrgIdFormat(orgId: Setting<string> | undefined, problems: ConfigurationProblem[]): boolean {
   const value = orgId?.value.trim() ?? '';
   if (orgId === undefined || value === '') {

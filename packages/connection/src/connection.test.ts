@@ -117,7 +117,9 @@ describe('Connection construction', () => {
       fetchToken: async () => ({ token: 't', expiresAt: Date.now() + 60_000 }),
     });
 
-    expect(() => new Connection({ auth })).toThrow(/orgId: missing/);
+    expect(() => new Connection({ auth })).toThrow(
+      /orgId: is missing, and the authenticator has no orgId either/,
+    );
   });
 
   const notAuthenticators: [string, unknown][] = [
@@ -169,7 +171,7 @@ describe('Connection construction', () => {
       new Connection(options as unknown as ConnectionOptions);
     } catch (error) {
       const message = (error as Error).message;
-      expect(message).toContain("org_id: unknown option; use 'orgId'");
+      expect(message).toContain('org_id: is not an option; use orgId instead');
       expect(message).toContain('auth_dict');
       expect(message).toContain('new OAuthS2S(');
       expect(message).not.toContain('shh-secret-value');
@@ -180,17 +182,25 @@ describe('Connection construction', () => {
     [
       'timeout_seconds',
       { timeout_seconds: 60 },
-      /timeout_seconds: unknown option; use 'timeout', in milliseconds/,
+      /timeout_seconds: is not an option; use timeout instead, in milliseconds/,
     ],
-    ['ssl_verify', { ssl_verify: false }, /ssl_verify: unknown option; use 'sslVerify'/],
-    ['an unknown name', { retry: 3 }, /retry: unknown option; valid options are/],
+    ['ssl_verify', { ssl_verify: false }, /ssl_verify: is not an option; use sslVerify instead/],
+    ['an unknown name', { retry: 3 }, /retry: is not an option; valid options are auth, orgId, /],
     [
       'a credential field',
       { clientSecret: 'shh-secret-value' },
-      /clientSecret: credentials belong to the authenticator/,
+      /clientSecret: is not an option; credentials belong to the authenticator/,
     ],
-    ['a negative timeout', { timeout: -1 }, /timeout: expected a number from 1/],
-    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries: expected an integer/],
+    [
+      'a negative timeout',
+      { timeout: -1 },
+      /timeout: must be a number of milliseconds, at least 1000/,
+    ],
+    [
+      'a fractional maxRetries',
+      { maxRetries: 1.5 },
+      /maxRetries: must be a whole number from 0 to 100, not 1\.5/,
+    ],
     [
       'an endpoint that is not a URL',
       { endpoint: 'usermanagement' },
@@ -204,7 +214,7 @@ describe('Connection construction', () => {
     [
       'an unknown rate-limit class',
       { rateLimits: { user: 5 } },
-      /rateLimits.user: unknown endpoint class/,
+      /rateLimits.user: is not an endpoint class/,
     ],
   ];
 
@@ -336,7 +346,7 @@ describe('Connection.request', () => {
   });
 
   it('retries an attempt that timed out', async () => {
-    const { server, connection } = await setUp({ timeout: 200 });
+    const { server, connection } = await setUp({ timeout: 1_000 });
     server.queue({ status: 200, body: { result: 'success', slow: true }, delayMs: 5_000 });
 
     const response = await connection.request('groups/x/0');
@@ -346,7 +356,7 @@ describe('Connection.request', () => {
   });
 
   it('times out a body that stalls', async () => {
-    const { server, connection } = await setUp({ timeout: 200 });
+    const { server, connection } = await setUp({ timeout: 1_000 });
     server.queue({ status: 200, body: { result: 'success', stalled: true }, stallBodyMs: 5_000 });
 
     const response = await connection.request('groups/x/0');
@@ -400,14 +410,14 @@ describe('Connection.request', () => {
   });
 
   it('gives up after timeouts with the last failure', async () => {
-    const { server, connection } = await setUp({ maxRetries: 1, timeout: 100 });
+    const { server, connection } = await setUp({ maxRetries: 1, timeout: 1_000 });
     server.setDefault(() => ({ status: 200, body: { result: 'success' }, delayMs: 5_000 }));
 
     const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(UnavailableError);
     expect((error as UnavailableError).lastStatus).toBeUndefined();
-    expect((error as UnavailableError).message).toMatch(/within 100 ms/);
+    expect((error as UnavailableError).message).toMatch(/within 1000 ms/);
   });
 
   it('fails at once when the advised wait exceeds maxRetryWaitMs', async () => {

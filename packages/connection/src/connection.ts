@@ -132,8 +132,9 @@ export class Connection {
    *
    * @param options - See {@link ConnectionOptions}; only `auth` is required.
    * @throws ConfigurationError when `auth` is not an authenticator, such as a
-   *   plain credentials object. Also when no org ID is known or an option is
-   *   invalid or unknown. The error lists every problem at once.
+   *   plain credentials object. Also when no org ID is known, when the org ID
+   *   (from `orgId` or `auth.orgId`) does not end with `@AdobeOrg`, or when an
+   *   option is invalid or unknown. The error lists every problem at once.
    */
   constructor(options: ConnectionOptions) {
     this.#options = resolveConnectionOptions(options);

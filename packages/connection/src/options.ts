@@ -1,10 +1,12 @@
 import {
   type Authenticator,
   ConfigurationError,
-  type ConfigurationProblem,
+  describeOrgIdProblem,
   isAuthenticator,
   MAX_TIMER_DELAY_MS,
+  OptionChecker,
 } from '@umapi/auth-core';
+import { CONNECTION_OPTION_NAMES } from './option-names.js';
 import {
   checkRateLimitTiming,
   type RateLimitOptions,
@@ -30,13 +32,20 @@ export interface ConnectionLogger {
 export interface ConnectionOptions {
   /** An authenticator: `JWTAuth`, `OAuthS2S`, or any object that meets the `Authenticator` contract. */
   auth: Authenticator;
-  /** The org ID, such as `12345@AdobeOrg`. Default: `auth.orgId`. */
+  /**
+   * The org ID, such as `12345ABCDE@AdobeOrg`. Default: `auth.orgId`. Whichever is used
+   * must end with `@AdobeOrg`; whitespace at the ends is trimmed.
+   */
   orgId?: string;
   /** The UMAPI endpoint. Default `https://usermanagement.adobe.io/v2/usermanagement`. */
   endpoint?: string;
   /** Send actions with `testOnly=true`, so UMAPI validates them without changing anything. Default false. */
   testMode?: boolean;
-  /** Timeout of one attempt, from sending the request to reading the whole body, in milliseconds. Default 120,000. */
+  /**
+   * Timeout of one attempt, from sending the request to reading the whole body, in
+   * milliseconds. Default 120,000; at least 1,000, so that seconds written as for
+   * Python's umapi-client (`timeout: 120`) are rejected instead of read as 120 ms.
+   */
   timeout?: number;
   /** Retries after the first attempt on 429, 502, 503, 504, timeouts and network errors. Default 4 (5 attempts). */
   maxRetries?: number;
@@ -104,62 +113,6 @@ export interface ResolvedConnectionOptions {
   logger: ConnectionLogger | undefined;
 }
 
-const knownOptions = new Set([
-  'auth',
-  'orgId',
-  'endpoint',
-  'testMode',
-  'timeout',
-  'maxRetries',
-  'maxRetryWaitMs',
-  'retryBaseDelayMs',
-  'rateLimits',
-  'rateLimitTiming',
-  'userAgent',
-  'sslVerify',
-  'ca',
-  'fetch',
-  'logger',
-]);
-
-// Option names of the Python umapi-client and of the User Sync Tool's
-// configuration, mapped to what a caller writes here instead.
-const renamedOptions: Record<string, string> = {
-  org_id: "use 'orgId'",
-  orgID: "use 'orgId'",
-  auth_dict: "use 'auth' with an authenticator object (see the 'auth' problem)",
-  user_management_endpoint: "use 'endpoint'",
-  endpoint_url: "use 'endpoint'",
-  test_mode: "use 'testMode'",
-  timeout_seconds: "use 'timeout', in milliseconds (60 seconds is 60000)",
-  retry_max_attempts: "use 'maxRetries' (retries after the first attempt)",
-  retries: "use 'maxRetries' (retries after the first attempt)",
-  retry_first_delay: "use 'retryBaseDelayMs', in milliseconds",
-  retry_random_delay: 'remove it: backoff jitter is built in',
-  user_agent: "use 'userAgent'",
-  ssl_verify: "use 'sslVerify'",
-  ims_host: "set 'authHost' on the authenticator (JWTAuth or OAuthS2S), not on the connection",
-  ims_endpoint_jwt: "set 'authEndpoint' on the authenticator, not on the connection",
-  throttle_actions:
-    'remove it: UMAPI accepts at most 10 actions per request, and the connection batches that way',
-  throttle_commands:
-    'remove it: UMAPI accepts at most 10 commands per action, and the connection splits that way',
-};
-
-const credentialFields = new Set([
-  'clientId',
-  'client_id',
-  'api_key',
-  'clientSecret',
-  'client_secret',
-  'techAcctId',
-  'tech_acct_id',
-  'privateKey',
-  'priv_key_data',
-  'priv_key_path',
-  'private_key_file',
-]);
-
 const twoStepSetUp = [
   'A connection needs an authenticator object. Build one from the credentials first, then pass it:',
   "      import { OAuthS2S } from '@umapi/auth-oauth';   // or JWTAuth from '@umapi/auth-jwt'",
@@ -171,9 +124,20 @@ const twoStepSetUp = [
 const rateLimitClasses = new Set(['users', 'groups', 'groupUsers', 'actions']);
 
 /**
+ * The smallest per-attempt `timeout`, in milliseconds. A smaller number is almost
+ * always seconds written as for Python's umapi-client (`timeout=120`), not a
+ * deliberate limit.
+ */
+export const MIN_TIMEOUT_MS = 1_000;
+
+/** The largest `maxRetries`. */
+const MAX_RETRIES = 100;
+
+/**
  * Validates the options of `new Connection()` and fills in defaults.
  *
- * @throws ConfigurationError listing every invalid or unknown option.
+ * @throws ConfigurationError listing every invalid, missing or unknown option, with the
+ * name to use instead of a Python-style one such as `org_id`.
  */
 export function resolveConnectionOptions(input: unknown): ResolvedConnectionOptions {
   if (typeof input !== 'object' || input === null) {
@@ -190,41 +154,31 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
     );
   }
 
-  const options = input as Record<string, unknown>;
-  const problems: ConfigurationProblem[] = [];
+  const check = new OptionChecker(input as Record<string, unknown>);
+  const options = check.options;
 
-  checkNames(options, problems);
-  checkAuth(options, problems);
+  check.checkNames(CONNECTION_OPTION_NAMES);
+  checkAuth(check);
 
-  const orgId = resolveOrgId(options, problems);
-  const endpoint = resolveEndpoint(options.endpoint, problems);
+  const orgId = resolveOrgId(check);
+  const endpoint = resolveEndpoint(check);
 
-  checkType(options, 'testMode', 'boolean', problems);
-  checkType(options, 'sslVerify', 'boolean', problems);
-  checkType(options, 'fetch', 'function', problems);
-  checkType(options, 'logger', 'object', problems);
-  checkNumber(options, 'timeout', { min: 1, max: MAX_TIMER_DELAY_MS, integer: false }, problems);
-  checkNumber(options, 'maxRetries', { min: 0, max: 100, integer: true }, problems);
-  checkNumber(
-    options,
-    'maxRetryWaitMs',
-    { min: 0, max: Number.POSITIVE_INFINITY, integer: false },
-    problems,
-  );
-  checkNumber(
-    options,
-    'retryBaseDelayMs',
-    { min: 0, max: MAX_TIMER_DELAY_MS, integer: false },
-    problems,
-  );
-  checkUserAgent(options.userAgent, problems);
-  checkCa(options.ca, problems);
-  checkRateLimits(options.rateLimits, problems);
-  problems.push(...checkRateLimitTiming(options.rateLimitTiming));
-
-  if (problems.length > 0) {
-    throw new ConfigurationError(problems, { subject: 'Connection options' });
+  check.boolean('testMode');
+  check.boolean('sslVerify');
+  check.fetch();
+  check.ca();
+  checkLogger(check);
+  checkTimeout(check);
+  checkMaxRetries(check);
+  checkMaxRetryWait(check);
+  check.duration('retryBaseDelayMs', { min: 0, max: MAX_TIMER_DELAY_MS });
+  checkUserAgent(check);
+  checkRateLimits(check);
+  for (const problem of checkRateLimitTiming(options.rateLimitTiming)) {
+    check.report(problem.field, problem.message);
   }
+
+  check.throwIfProblems('Connection options');
 
   return {
     auth: options.auth as Authenticator,
@@ -247,32 +201,8 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
   };
 }
 
-function checkNames(options: Record<string, unknown>, problems: ConfigurationProblem[]): void {
-  for (const name of Object.keys(options)) {
-    if (knownOptions.has(name)) {
-      continue;
-    }
-
-    const hint = renamedOptions[name];
-    if (hint !== undefined) {
-      problems.push({ field: name, message: `unknown option; ${hint}` });
-    } else if (credentialFields.has(name)) {
-      problems.push({
-        field: name,
-        message:
-          'credentials belong to the authenticator, not the connection; pass them to OAuthS2S or JWTAuth and give the connection its `auth`',
-      });
-    } else {
-      problems.push({
-        field: name,
-        message: `unknown option; valid options are ${[...knownOptions].join(', ')}`,
-      });
-    }
-  }
-}
-
-function checkAuth(options: Record<string, unknown>, problems: ConfigurationProblem[]): void {
-  const auth = options.auth;
+function checkAuth(check: OptionChecker): void {
+  const auth = check.options.auth;
   if (isAuthenticator(auth)) {
     return;
   }
@@ -283,60 +213,63 @@ function checkAuth(options: Record<string, unknown>, problems: ConfigurationProb
     auth !== null &&
     typeof (auth as { getAccessToken?: unknown }).getAccessToken === 'function'
   ) {
-    problems.push({
-      field: 'auth',
-      message:
-        'the object has getAccessToken() but does not meet the Authenticator contract: clientId must be a non-empty string, orgId a string if set, and invalidate a function if set',
-    });
+    check.report(
+      'auth',
+      'the object has getAccessToken() but does not meet the Authenticator contract: clientId must be a non-empty string, orgId a string if set, and invalidate a function if set',
+    );
     return;
   }
 
-  problems.push({
-    field: 'auth',
-    message: `expected an authenticator, got ${describe(auth)}. ${twoStepSetUp}`,
-  });
+  const problem =
+    auth === undefined ? 'is missing' : `must be an authenticator, not ${describe(auth)}`;
+  check.report('auth', `${problem}. ${twoStepSetUp}`);
 }
 
-function resolveOrgId(
-  options: Record<string, unknown>,
-  problems: ConfigurationProblem[],
-): string | undefined {
-  const given = options.orgId;
-  if (given !== undefined) {
-    if (typeof given !== 'string' || given.trim() === '') {
-      problems.push({
-        field: 'orgId',
-        message: `expected a non-empty string such as '12345@AdobeOrg', got ${describe(given)}`,
-      });
-      return undefined;
-    }
-
-    return given.trim();
+/**
+ * Reads the org ID from the `orgId` option, or else from `auth.orgId`. Both must
+ * end with `@AdobeOrg`, because a malformed org ID would only fail later, with a
+ * 403 from UMAPI on the first call.
+ */
+function resolveOrgId(check: OptionChecker): string | undefined {
+  if (check.options.orgId !== undefined) {
+    return check.orgId('orgId');
   }
 
-  const fromAuth = isAuthenticator(options.auth) ? options.auth.orgId : undefined;
-  if (typeof fromAuth === 'string' && fromAuth.trim() !== '') {
-    return fromAuth.trim();
+  const auth = check.options.auth;
+  if (!isAuthenticator(auth)) {
+    // The auth problem is reported already, and an org ID cannot be read from it.
+    return undefined;
   }
 
-  if (isAuthenticator(options.auth)) {
-    problems.push({
-      field: 'orgId',
-      message:
-        "missing; the authenticator has no orgId either. Pass orgId, such as '12345@AdobeOrg', from the Adobe Developer Console",
-    });
+  if (auth.orgId === undefined) {
+    check.report(
+      'orgId',
+      "is missing, and the authenticator has no orgId either. Pass orgId, such as '12345ABCDE@AdobeOrg', from the Adobe Admin Console",
+    );
+    return undefined;
   }
 
-  return undefined;
+  const fromAuth = auth.orgId.trim();
+  const problem = fromAuth === '' ? 'is empty' : describeOrgIdProblem(fromAuth);
+  if (problem !== undefined) {
+    check.report(
+      'auth.orgId',
+      `${problem}. The connection takes the org ID from its authenticator because no orgId option was given: fix the authenticator's orgId or pass orgId to the connection`,
+    );
+    return undefined;
+  }
+
+  return fromAuth;
 }
 
-function resolveEndpoint(value: unknown, problems: ConfigurationProblem[]): string | undefined {
+function resolveEndpoint(check: OptionChecker): string | undefined {
+  const value = check.options.endpoint;
   if (value === undefined) {
     return CONNECTION_DEFAULTS.endpoint;
   }
 
   if (typeof value !== 'string') {
-    problems.push({ field: 'endpoint', message: `expected a URL string, got ${describe(value)}` });
+    check.report('endpoint', `must be a URL string, not ${describe(value)}`);
     return undefined;
   }
 
@@ -344,131 +277,122 @@ function resolveEndpoint(value: unknown, problems: ConfigurationProblem[]): stri
   try {
     url = new URL(value);
   } catch {
-    problems.push({
-      field: 'endpoint',
-      message: `'${value}' is not a valid URL; expected one such as ${CONNECTION_DEFAULTS.endpoint}`,
-    });
+    check.report(
+      'endpoint',
+      `'${value}' is not a valid URL; use one such as ${CONNECTION_DEFAULTS.endpoint}`,
+    );
     return undefined;
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push({
-      field: 'endpoint',
-      message: `expected an http: or https: URL, got ${url.protocol}`,
-    });
+    check.report('endpoint', `must be an http: or https: URL, not ${url.protocol}`);
     return undefined;
   }
 
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    problems.push({
-      field: 'endpoint',
-      message: 'must not contain a query string, a fragment or credentials',
-    });
+    check.report('endpoint', 'must not contain a query string, a fragment or credentials');
     return undefined;
   }
 
   return url.href.replace(/\/+$/, '');
 }
 
-function checkType(
-  options: Record<string, unknown>,
-  name: string,
-  type: 'boolean' | 'function' | 'object',
-  problems: ConfigurationProblem[],
-): void {
-  const value = options[name];
+function checkLogger(check: OptionChecker): void {
+  const value = check.options.logger;
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    check.report(
+      'logger',
+      `must be an object with any of debug, info, warn and error, not ${describe(value)}`,
+    );
+  }
+}
+
+/**
+ * Checks the per-attempt timeout. Python's umapi-client takes seconds, so a value
+ * below one second is taken for seconds and rejected with the millisecond value.
+ */
+function checkTimeout(check: OptionChecker): void {
+  const value = check.options.timeout;
+  const looksLikeSeconds = typeof value === 'number' && value > 0 && value < MIN_TIMEOUT_MS;
+  if (!looksLikeSeconds) {
+    check.duration('timeout', { min: MIN_TIMEOUT_MS, max: MAX_TIMER_DELAY_MS });
+    return;
+  }
+
+  const hint = value >= 1 ? `; did you mean ${value * 1000} (${value} seconds)?` : '';
+  check.report(
+    'timeout',
+    `must be at least ${MIN_TIMEOUT_MS} milliseconds, not ${value}. The unit is milliseconds, not seconds as in Python's umapi-client${hint}`,
+  );
+}
+
+function checkMaxRetries(check: OptionChecker): void {
+  const value = check.options.maxRetries;
   if (value === undefined) {
     return;
   }
 
-  if (typeof value !== type || value === null) {
-    problems.push({ field: name, message: `expected a ${type}, got ${describe(value)}` });
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_RETRIES) {
+    check.report(
+      'maxRetries',
+      `must be a whole number from 0 to ${MAX_RETRIES}, not ${describe(value)}`,
+    );
   }
 }
 
-function checkNumber(
-  options: Record<string, unknown>,
-  name: string,
-  range: { min: number; max: number; integer: boolean },
-  problems: ConfigurationProblem[],
-): void {
-  const value = options[name];
-  if (value === undefined) {
+function checkMaxRetryWait(check: OptionChecker): void {
+  const value = check.options.maxRetryWaitMs;
+  // Infinity is allowed and means: always wait as long as the server advises.
+  if (value === undefined || value === Number.POSITIVE_INFINITY) {
     return;
   }
 
-  const valid =
-    typeof value === 'number' &&
-    !Number.isNaN(value) &&
-    value >= range.min &&
-    value <= range.max &&
-    (!range.integer || Number.isInteger(value));
-  if (!valid) {
-    const kind = range.integer ? 'an integer' : 'a number';
-    const upper = range.max === Number.POSITIVE_INFINITY ? 'Infinity' : String(range.max);
-    problems.push({
-      field: name,
-      message: `expected ${kind} from ${range.min} to ${upper}, got ${describe(value)}`,
-    });
-  }
+  check.duration('maxRetryWaitMs', { min: 0 });
 }
 
-function checkUserAgent(value: unknown, problems: ConfigurationProblem[]): void {
+function checkUserAgent(check: OptionChecker): void {
+  const value = check.options.userAgent;
   if (value === undefined) {
     return;
   }
 
   if (typeof value !== 'string' || /[\r\n]/.test(value)) {
-    problems.push({
-      field: 'userAgent',
-      message: `expected a single-line string such as 'my-sync/1.2', got ${describe(value)}`,
-    });
+    check.report(
+      'userAgent',
+      `must be a single-line string such as 'my-sync/1.2', not ${describe(value)}`,
+    );
   }
 }
 
-function checkCa(value: unknown, problems: ConfigurationProblem[]): void {
-  if (value === undefined) {
-    return;
-  }
-
-  const entries = Array.isArray(value) ? value : [value];
-  const valid = entries.every((entry) => typeof entry === 'string' || Buffer.isBuffer(entry));
-  if (!valid) {
-    problems.push({
-      field: 'ca',
-      message: `expected PEM text, a Buffer or an array of them, got ${describe(value)}`,
-    });
-  }
-}
-
-function checkRateLimits(value: unknown, problems: ConfigurationProblem[]): void {
+function checkRateLimits(check: OptionChecker): void {
+  const value = check.options.rateLimits;
   if (value === undefined || value === false) {
     return;
   }
 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push({
-      field: 'rateLimits',
-      message: `expected false or an object such as { users: 25, actions: 10 }, got ${describe(value)}`,
-    });
+    check.report(
+      'rateLimits',
+      `must be false or an object such as { users: 25, actions: 10 }, not ${describe(value)}`,
+    );
     return;
   }
 
   for (const [key, limit] of Object.entries(value)) {
     if (!rateLimitClasses.has(key)) {
-      problems.push({
-        field: `rateLimits.${key}`,
-        message: `unknown endpoint class; expected one of ${[...rateLimitClasses].join(', ')}`,
-      });
+      check.report(
+        `rateLimits.${key}`,
+        `is not an endpoint class; use one of ${[...rateLimitClasses].join(', ')}`,
+      );
     } else if (
       limit !== false &&
       limit !== undefined &&
       !(Number.isInteger(limit) && (limit as number) > 0)
     ) {
-      problems.push({
-        field: `rateLimits.${key}`,
-        message: `expected a positive whole number of requests per minute, or false, got ${describe(limit)}`,
-      });
+      check.report(
+        `rateLimits.${key}`,
+        `must be a positive whole number of requests per minute, or false, not ${describe(limit)}`,
+      );
     }
   }
 }
@@ -488,7 +412,7 @@ function describe(value: unknown): string {
   }
 
   if (typeof value === 'number' || typeof value === 'boolean') {
-    return `${typeof value} ${String(value)}`;
+    return String(value);
   }
 
   if (typeof value === 'object') {

@@ -429,6 +429,20 @@ describe('createAuthenticator validation', () => {
     expect((error as ConfigurationError).code).toBe('ERR_UMAPI_CONFIGURATION');
   });
 
+  it.each([
+    ['client_id', /use clientId instead/],
+    ['refreshWindow', /use refreshWindowMs instead/],
+    ['fetchTokn', /fetchToken/],
+  ])('rejects the unknown option %s', (name, expected) => {
+    const options = { clientId: 'client', fetchToken: async () => ({ token: 't', expiresAt: start + hour }), [name]: 1 };
+    const error = captureError(() => createAuthenticator(options as Parameters<typeof createAuthenticator>[0]));
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const problems = (error as ConfigurationError).problems;
+    expect(problems.map((problem) => problem.field)).toEqual([name]);
+    expect(problems[0]?.message).toMatch(expected);
+  });
+
   it('rejects a missing options object', () => {
     expect(() =>
       createAuthenticator(undefined as unknown as Parameters<typeof createAuthenticator>[0]),

@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { debug } from './debug.js';
 import { ConfigurationError, type ConfigurationProblem, UmapiError } from './errors.js';
+import { describeUnknownOption, type OptionNames } from './option-checks.js';
 import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 import type { AccessToken, Authenticator, GetTokenOptions } from './types.js';
 
@@ -385,6 +386,18 @@ function describeInstant(epochMs: number): string {
   return Number.isNaN(date.getTime()) ? 'beyond the Date range' : date.toISOString();
 }
 
+// A misspelt option would otherwise fall back to its default without a word.
+const CACHE_OPTION_NAMES: OptionNames = {
+  known: ['clientId', 'orgId', 'fetchToken', 'refreshWindowMs', 'expiryMarginMs'],
+  renames: {
+    client_id: 'clientId',
+    org_id: 'orgId',
+    fetch_token: 'fetchToken',
+    refreshWindow: 'refreshWindowMs',
+    expiryMargin: 'expiryMarginMs',
+  },
+};
+
 function validateOptions(options: CreateAuthenticatorOptions): CacheSettings {
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError(
@@ -395,6 +408,12 @@ function validateOptions(options: CreateAuthenticatorOptions): CacheSettings {
 
   const problems: ConfigurationProblem[] = [];
   const { clientId, orgId, fetchToken } = options;
+
+  for (const [name, value] of Object.entries(options)) {
+    if (value !== undefined && !CACHE_OPTION_NAMES.known.includes(name)) {
+      problems.push({ field: name, message: describeUnknownOption(name, CACHE_OPTION_NAMES) });
+    }
+  }
   const refreshWindowMs = options.refreshWindowMs ?? TOKEN_CACHE_DEFAULTS.refreshWindowMs;
   const expiryMarginMs = options.expiryMarginMs ?? TOKEN_CACHE_DEFAULTS.expiryMarginMs;
 

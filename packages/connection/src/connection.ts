@@ -10,6 +10,7 @@ import {
   resolveConnectionOptions,
 } from './options.js';
 import { listItems } from './paging.js';
+import { encodePathSegment } from './path-segment.js';
 import {
   type PreparedRequest,
   prepareRequest,
@@ -208,6 +209,7 @@ export class Connection {
    * @param query - Optional domain or group filter and abort signal.
    * @returns An async iterable over every user; only one page is held in memory.
    * @throws ListingError (from the iteration) when a page fails; the listing never ends early without an error.
+   * @throws TypeError at once for a `group` of `.` or `..`, which no request path can address.
    *
    * @example
    * for await (const user of connection.users({ group: 'Designers' })) console.log(user.email);
@@ -222,7 +224,7 @@ export class Connection {
       searchParams.directOnly = String(directOnly);
     }
 
-    const groupSegment = group === undefined ? '' : `/${encodeURIComponent(group)}`;
+    const groupSegment = group === undefined ? '' : `/${encodePathSegment(group, 'users() group')}`;
     const pagePath = (page: number) =>
       `users/${encodeURIComponent(this.orgId)}/${page}${groupSegment}`;
     return this.#listing<UmapiUser>('users', pagePath, searchParams, signal);
@@ -243,6 +245,7 @@ export class Connection {
    * Looks up one user by email or username.
    *
    * @returns The user, or null when UMAPI responds with 404.
+   * @throws TypeError for an empty value, or for `.` or `..`, which no request path can address.
    * @throws The errors of {@link Connection.request}.
    */
   async user(email: string, options: { signal?: AbortSignal } = {}): Promise<UmapiUser | null> {
@@ -250,9 +253,10 @@ export class Connection {
       throw new TypeError('user() needs the email or username of the user to look up');
     }
 
+    const emailSegment = encodePathSegment(email.trim(), 'user() email or username');
+    const path = `organizations/${encodeURIComponent(this.orgId)}/users/${emailSegment}`;
     this.#counters.singleQueries += 1;
     try {
-      const path = `organizations/${encodeURIComponent(this.orgId)}/users/${encodeURIComponent(email.trim())}`;
       const { body } = await this.request<{ user?: UmapiUser }>(path, { signal: options.signal });
       return body.user ?? null;
     } catch (error) {

@@ -1,4 +1,10 @@
-import { type FakeIms, type FakeUmapi, startFakeIms, startFakeUmapi } from '@umapi/testing';
+import {
+  type FakeIms,
+  type FakeUmapi,
+  type FakeUmapiOptions,
+  startFakeIms,
+  startFakeUmapi,
+} from '@umapi/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { UserAction } from './actions/index.js';
 import { Connection } from './connection.js';
@@ -17,7 +23,7 @@ afterAll(async () => {
 });
 
 async function setUp(
-  umapiOptions: { users?: number; pageSize?: number } = {},
+  umapiOptions: Omit<FakeUmapiOptions, 'ims'> = {},
   options: Partial<ConnectionOptions> = {},
 ) {
   const { auth, credentials } = await createTestAuthenticator(ims);
@@ -126,6 +132,77 @@ describe('Connection with the fake UMAPI', () => {
 
     expect(status.server.status).not.toMatch(/^(Unreachable|Unexpected)/);
     expect(status.server.endpoint).toBe(connection.endpoint);
+  });
+});
+
+describe('Connection path segments with the fake UMAPI', () => {
+  const dotGroups = {
+    users: [
+      { email: 'three.dots@example.com', groups: ['...'] },
+      { email: 'leading.dot@example.com', groups: ['.hidden'] },
+      { email: 'other@example.com', groups: ['Engineering'] },
+    ],
+    groups: [{ groupName: '...' }, { groupName: '.hidden' }, { groupName: 'Engineering' }],
+  };
+
+  it.each(['..', '.'])('rejects the group %j before sending', async (group) => {
+    const { umapi, connection } = await setUp(dotGroups);
+
+    expect(() => connection.users({ group })).toThrow(TypeError);
+    expect(() => connection.users({ group })).toThrow(
+      `users() group ${JSON.stringify(group)} cannot be sent as a path segment`,
+    );
+    expect(umapi.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['...', 'three.dots@example.com'],
+    ['.hidden', 'leading.dot@example.com'],
+  ])('lists the members of group %j', async (group, email) => {
+    const { umapi, connection } = await setUp(dotGroups);
+
+    const emails: string[] = [];
+    for await (const user of connection.users({ group })) {
+      emails.push(user.email);
+    }
+
+    expect(emails).toEqual([email]);
+    expect(umapi.requests.map((request) => request.path)).toEqual([
+      `/v2/usermanagement/users/${encodeURIComponent(connection.orgId)}/0/${group}`,
+    ]);
+  });
+
+  it.each(['..', '.', ' .. '])('rejects the user lookup %j before sending', async (email) => {
+    const { umapi, connection } = await setUp(dotGroups);
+
+    await expect(connection.user(email)).rejects.toThrow(TypeError);
+    await expect(connection.user(email)).rejects.toThrow(/user\(\) email or username ".{1,2}"/);
+    expect(umapi.requests).toHaveLength(0);
+    expect((await connection.status()).local.singleQueryCount).toBe(0);
+  });
+
+  it.each(['..', '.', '%2E%2E', '%2e', '.%2E'])(
+    'rejects a request path with the segment %s',
+    async (segment) => {
+      const { umapi, connection } = await setUp(dotGroups);
+
+      await expect(connection.request(`users/${connection.orgId}/0/${segment}`)).rejects.toThrow(
+        /contains a "\." or "\.\." segment/,
+      );
+      await expect(connection.request(`${segment}/groups/${connection.orgId}/0`)).rejects.toThrow(
+        TypeError,
+      );
+      expect(umapi.requests).toHaveLength(0);
+    },
+  );
+
+  it('keeps dots inside a query value', async () => {
+    const { umapi, connection } = await setUp(dotGroups);
+
+    await connection.request(`users/${connection.orgId}/0`, { searchParams: { domain: '..' } });
+
+    expect(umapi.requests[0]?.path).toBe(`/v2/usermanagement/users/${connection.orgId}/0`);
+    expect(umapi.requests[0]?.query.domain).toBe('..');
   });
 });
 

@@ -7,6 +7,7 @@ import {
   ResponseError,
   ServerError,
 } from './errors.js';
+import { isDotSegment } from './path-segment.js';
 import { redactJson, redactText } from './redact.js';
 
 /** HTTP methods `Connection.request()` sends. */
@@ -65,7 +66,8 @@ export interface AttemptSettings {
 /**
  * Builds the URL and body of a request.
  *
- * @throws TypeError when the path is absolute or the body cannot be serialized.
+ * @throws TypeError when the path is absolute, contains a `.` or `..` segment, or
+ *   the body cannot be serialized.
  */
 export function prepareRequest(
   endpoint: string,
@@ -80,6 +82,13 @@ export function prepareRequest(
   }
 
   const relativePath = path.replace(/^\/+/, '');
+  const pathOnly = relativePath.split('?')[0] ?? relativePath;
+  if (pathOnly.split('/').some(isDotSegment)) {
+    throw new TypeError(
+      `request path ${JSON.stringify(pathOnly)} contains a "." or ".." segment, which URL parsing resolves as a relative path step, so the request would go to another path; encode such values or leave them out`,
+    );
+  }
+
   const url = new URL(`${endpoint}/${relativePath}`);
   const searchParams = new URLSearchParams(
     options.searchParams instanceof URLSearchParams
@@ -100,7 +109,7 @@ export function prepareRequest(
 
   return {
     method,
-    path: relativePath.split('?')[0] ?? relativePath,
+    path: pathOnly,
     url: url.href,
     body,
     headers: { ...options.headers },

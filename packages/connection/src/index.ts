@@ -46,3 +46,25 @@ export {
   type RateLimitOptions,
   type RateLimitTiming,
 } from './rate-limit/index.js';
+
+// The authenticator contract and the error family, re-exported from
+// @umapi/auth-core so that code installing only this package (and an
+// authenticator) can catch and test every error. These are the same classes,
+// so `instanceof` works whichever package they are imported from.
+export {
+  type AccessToken,
+  type Authenticator,
+  CertificateError,
+  ConfigurationError,
+  type ConfigurationProblem,
+  createAuthenticator,
+  type CreateAuthenticatorOptions,
+  type GetTokenOptions,
+  ImsError,
+  isAuthenticator,
+  isUmapiError,
+  NetworkError,
+  ProxyError,
+  TimeoutError,
+  UmapiError,
+} from '@umapi/auth-core';

@@ -229,7 +229,7 @@ export async function runRedactionScenarios() {
     }),
   );
   await scenario('UMAPI timeout', () =>
-    withConnection(jwt, { maxRetries: 0, timeout: 50 }, (c) => {
+    withConnection(jwt, { maxRetries: 0, timeout: 1_000 }, (c) => {
       umapi.failNext({ delayMs: 2_000 });
       return c.request(`${orgPath}/0`);
     }),

@@ -12,8 +12,8 @@ const CALLS = Number(process.env.SOAK_CALLS ?? 20_000);
 const CONCURRENCY = 16;
 const FAULT_RATE = 0.05;
 const PAGE_SIZE = 20;
-const TIMEOUT_MS = 250;
-const SLOW_ANSWER_MS = 1_000;
+const TIMEOUT_MS = 1_000;
+const SLOW_ANSWER_MS = 1_500;
 
 // The token cache stops using a token `expiryMarginMs` before its expiry, and
 // starts a background refresh `refreshWindowMs` before it. With a lifetime of

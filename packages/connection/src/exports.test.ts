@@ -38,7 +38,7 @@ describe('@umapi/connection exports', () => {
     expect(connectionPackage.isUmapiError(error)).toBe(true);
   });
 
-  it('catches authenticator and UMAPI errors with the re-exports', async () => {
+  it('catches an ImsError with the re-exports', async () => {
     const ims = await startFakeIms();
     onTestFinished(() => ims.close());
     const umapi = await startFakeUmapi({ ims });

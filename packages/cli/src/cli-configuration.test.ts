@@ -41,6 +41,9 @@ const BAD_CONFIGS: [string, () => unknown, string[]][] = [
   ['an invalid UMAPI host', () => jwtConfig({ host: 'user management' }, {}), ['server.host in connector-umapi.yml']],
   ['a URL as the JWT endpoint', () => jwtConfig({ ims_endpoint_jwt: 'https://ims.example.com/ims/exchange/jwt/' }, {}), ['server.ims_endpoint_jwt in connector-umapi.yml', 'not a path']],
   ['a negative timeout', () => jwtConfig({ timeout: -1 }, {}), ['server.timeout in connector-umapi.yml', 'seconds']],
+  ['a timeout under one second', () => jwtConfig({ timeout: 0.5 }, {}), ['server.timeout in connector-umapi.yml: must be at least 1 second, not 0.5; the unit in this file is seconds']],
+  ['a timeout beyond timer range', () => jwtConfig({ timeout: 3_000_000 }, {}), ['server.timeout in connector-umapi.yml: must be at most 2147483 seconds, not 3000000']],
+  ['a text timeout', () => jwtConfig({ timeout: '30s' }, {}), ['server.timeout in connector-umapi.yml: must be a number of seconds from 1 to 2147483']],
   ['fractional retries', () => jwtConfig({ retries: 1.5 }, {}), ['server.retries in connector-umapi.yml']],
   ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],
   ['an OS keychain reference', () => jwtConfig({}, { secure_client_secret_key: 'umapi' }), ['enterprise.secure_client_secret_key in connector-umapi.yml', 'keychain']],
@@ -75,6 +78,17 @@ describe.concurrent('umapi bad configuration', () => {
     for (const field of ['server.timeout', 'server.ssl_verify', 'client ID', 'client secret', 'org ID', 'private key']) {
       expect(result.stderr).toContain(`  - ${field}`);
     }
+    expect(result.exitCode).toBe(2);
+  });
+
+  it('reports a short timeout in seconds only', async ({ expect }) => {
+    const config = await fixtures.writeConfig('bad/half-second/connector-umapi.yml', jwtConfig({ timeout: 0.5 }, {}));
+
+    const result = await runCli(['check', '--config', config]);
+
+    expect(result.stderr).toContain('(1 problem)');
+    expect(result.stderr).not.toContain('milliseconds');
+    expect(result.stderr).not.toContain('did you mean');
     expect(result.exitCode).toBe(2);
   });
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import type { ConfigurationProblem } from '@umapi/auth-core';
+import { type ConfigurationProblem, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
 import { LineCounter, parseDocument } from 'yaml';
 import type { RawSettings, Setting } from './setting.js';
 
@@ -19,6 +19,12 @@ export interface ConfigFileResult {
 }
 
 type Section = Record<string, unknown>;
+
+// Connection rejects a timeout under 1,000 ms with a hint written for milliseconds, which
+// would confuse someone who wrote `timeout: 0.5` in this file, so the limits are checked
+// here in the file's unit (seconds). The maximum is the longest delay a Node.js timer takes.
+const MIN_TIMEOUT_SECONDS = 1;
+const MAX_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_DELAY_MS / 1000);
 
 // Keys of the User Sync Tool's connector-umapi.yml. `auth_host` and
 // `auth_endpoint` replaced `ims_host` and `ims_endpoint_jwt` in newer versions
@@ -58,8 +64,8 @@ const KEYRING_KEYS = new Set([
  * Reads a User Sync Tool `connector-umapi.yml`.
  *
  * A relative `priv_key_path` is resolved against the file's folder, as the
- * User Sync Tool does. `timeout` is in seconds in that file and converted to
- * milliseconds here.
+ * User Sync Tool does. `timeout` is in seconds in that file (at least 1) and
+ * converted to milliseconds here.
  */
 export async function readConfigFile(path: string, cwd: string): Promise<ConfigFileResult> {
   const absolutePath = resolve(cwd, path);
@@ -130,14 +136,7 @@ function readServer(reader: SectionReader, server: Section, settings: RawSetting
   assign(settings, 'authEndpoint', reader.text(server, 'auth_endpoint', 'server'));
   assign(settings, 'jwtEndpoint', reader.text(server, 'ims_endpoint_jwt', 'server'));
 
-  const timeout = reader.number(server, 'timeout', 'server', 'a number of seconds greater than zero');
-  if (timeout !== undefined) {
-    if (timeout.value > 0) {
-      settings.timeoutMs = { value: timeout.value * 1000, source: timeout.source };
-    } else {
-      reader.problem('server.timeout', 'must be a number of seconds greater than zero');
-    }
-  }
+  readTimeout(reader, server, settings);
 
   const retries = reader.number(server, 'retries', 'server', 'a whole number, 0 or more');
   if (retries !== undefined) {
@@ -149,6 +148,21 @@ function readServer(reader: SectionReader, server: Section, settings: RawSetting
   }
 
   assign(settings, 'sslVerify', reader.boolean(server, 'ssl_verify', 'server'));
+}
+
+function readTimeout(reader: SectionReader, server: Section, settings: RawSettings): void {
+  const timeout = reader.number(server, 'timeout', 'server', `a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}`);
+  if (timeout === undefined) {
+    return;
+  }
+
+  if (timeout.value < MIN_TIMEOUT_SECONDS) {
+    reader.problem('server.timeout', `must be at least ${MIN_TIMEOUT_SECONDS} second, not ${timeout.value}; the unit in this file is seconds`);
+  } else if (timeout.value > MAX_TIMEOUT_SECONDS) {
+    reader.problem('server.timeout', `must be at most ${MAX_TIMEOUT_SECONDS} seconds, not ${timeout.value}`);
+  } else {
+    settings.timeoutMs = { value: timeout.value * 1000, source: timeout.source };
+  }
 }
 
 function readCredentialSection(reader: SectionReader, root: Section): { name: string; section: Section } | undefined {

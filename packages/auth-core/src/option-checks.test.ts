@@ -240,6 +240,9 @@ describe('OptionChecker.orgId', () => {
   it.each([
     ['12345ABCDE@AdobeOrg', '12345ABCDE@AdobeOrg'],
     ['  12345ABCDE@AdobeOrg ', '12345ABCDE@AdobeOrg'],
+    ['0123456789ABCDEF01234567@AdobeOrg', '0123456789ABCDEF01234567@AdobeOrg'],
+    ['0123456789abcdef01234567@AdobeOrg', '0123456789abcdef01234567@AdobeOrg'],
+    ['o@AdobeOrg', 'o@AdobeOrg'],
   ])('accepts %j', (orgId, expected) => {
     const check = new OptionChecker({ orgId });
 
@@ -265,6 +268,23 @@ describe('OptionChecker.orgId', () => {
     ]);
   });
 
+  it.each([
+    ['@AdobeOrg', 'has no ID before @AdobeOrg'],
+    ['  @AdobeOrg', 'has no ID before @AdobeOrg'],
+    ['12345ABCDE@AdobeOrg@AdobeOrg', 'must have only letters and digits before @AdobeOrg'],
+    ['<your org ID>@AdobeOrg', 'must not contain whitespace'],
+    ['<org-id>@AdobeOrg', 'must have only letters and digits before @AdobeOrg'],
+    ['12345_ABCDE@AdobeOrg', 'must have only letters and digits before @AdobeOrg'],
+    ['12345ÄBCDE@AdobeOrg', 'must have only letters and digits before @AdobeOrg'],
+  ])('rejects %j for its ID part', (orgId, start) => {
+    const check = new OptionChecker({ orgId });
+
+    expect(check.orgId()).toBeUndefined();
+    expect(check.problems).toHaveLength(1);
+    expect(check.problems[0]?.field).toBe('orgId');
+    expect(check.problems[0]?.message.startsWith(start)).toBe(true);
+  });
+
   it('reports a missing org ID once', () => {
     const check = new OptionChecker({});
 
@@ -288,5 +308,11 @@ describe('describeOrgIdProblem', () => {
 
   it('names the suffix for an invalid one', () => {
     expect(describeOrgIdProblem('ABC')).toMatch(/^must end with @AdobeOrg/);
+  });
+
+  it('rejects the suffix alone', () => {
+    expect(describeOrgIdProblem('@AdobeOrg')).toBe(
+      'has no ID before @AdobeOrg, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console',
+    );
   });
 });

@@ -153,7 +153,7 @@ export class OptionChecker {
 
   /**
    * Reads a required org ID: a string as {@link OptionChecker.requireString} reads it,
-   * ending with `@AdobeOrg` (see {@link describeOrgIdProblem}).
+   * made of letters and digits followed by `@AdobeOrg` (see {@link describeOrgIdProblem}).
    *
    * @param field - The option name. Default `orgId`.
    * @returns the trimmed org ID, or `undefined` after reporting a problem.
@@ -252,22 +252,37 @@ export const ORG_ID_SUFFIX = '@AdobeOrg';
  * Checks the format of an org ID, for callers that report problems their own way,
  * such as a command line naming a flag or an environment variable.
  *
+ * A valid org ID is one or more ASCII letters and digits followed by {@link ORG_ID_SUFFIX}.
+ * Adobe's org IDs have 24 hexadecimal digits before the suffix, but the length is not
+ * checked, because older orgs and test doubles use other lengths.
+ *
  * @param orgId - The org ID, already trimmed.
- * @returns the problem message (`must end with @AdobeOrg, ...`) to put after the
- *   option name, or `undefined` when the org ID ends with {@link ORG_ID_SUFFIX}.
+ * @returns the problem message (such as `must end with @AdobeOrg, ...`) to put after the
+ *   option name, or `undefined` when the org ID is valid.
  *
  * @example
  * ```ts
  * describeOrgIdProblem('12345ABCDE'); // 'must end with @AdobeOrg, like 12345ABCDE@AdobeOrg; ...'
+ * describeOrgIdProblem('@AdobeOrg'); // 'has no ID before @AdobeOrg, like 12345ABCDE@AdobeOrg; ...'
  * describeOrgIdProblem('12345ABCDE@AdobeOrg'); // undefined
  * ```
  */
 export function describeOrgIdProblem(orgId: string): string | undefined {
-  if (orgId.endsWith(ORG_ID_SUFFIX)) {
-    return undefined;
+  const fix = `like 12345ABCDE${ORG_ID_SUFFIX}; copy the whole org ID from the Admin Console`;
+  if (!orgId.endsWith(ORG_ID_SUFFIX)) {
+    return `must end with ${ORG_ID_SUFFIX}, ${fix}`;
   }
 
-  return `must end with ${ORG_ID_SUFFIX}, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console`;
+  const id = orgId.slice(0, -ORG_ID_SUFFIX.length);
+  if (id === '') {
+    return `has no ID before ${ORG_ID_SUFFIX}, ${fix}`;
+  }
+
+  if (!/^[A-Za-z0-9]+$/.test(id)) {
+    return `must have only letters and digits before ${ORG_ID_SUFFIX}, ${fix}`;
+  }
+
+  return undefined;
 }
 
 /**

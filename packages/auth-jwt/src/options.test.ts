@@ -130,6 +130,14 @@ describe('resolveJwtAuthOptions', () => {
     });
   });
 
+  it('rejects an org ID with nothing before @AdobeOrg', () => {
+    const [problem] = problemsOf({ ...valid, orgId: '@AdobeOrg' });
+    expect(problem).toEqual({
+      field: 'orgId',
+      message: expect.stringMatching(/no ID before @AdobeOrg/),
+    });
+  });
+
   it('rejects empty and odd metascopes', () => {
     expect(problemsOf({ ...valid, metascopes: [] })[0]?.message).toMatch(/at least one metascope/);
     expect(problemsOf({ ...valid, metascopes: ['ent_user_sdk', ''] })[0]?.message).toMatch(

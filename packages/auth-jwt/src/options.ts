@@ -139,8 +139,6 @@ const NAMES: OptionNames = {
   },
 };
 
-const ORG_ID_SUFFIX = '@AdobeOrg';
-
 /**
  * Validates JWTAuth options, applies defaults and parses the private key.
  *
@@ -160,13 +158,7 @@ export function resolveJwtAuthOptions(options: unknown): JWTAuthSettings {
   const check = new OptionChecker(input);
   check.checkNames(NAMES);
 
-  const orgId = check.requireString('orgId');
-  if (orgId !== undefined && !orgId.endsWith(ORG_ID_SUFFIX)) {
-    check.report(
-      'orgId',
-      `must end with ${ORG_ID_SUFFIX}, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console`,
-    );
-  }
+  const orgId = check.orgId('orgId');
 
   const clientId = check.requireString('clientId');
   const clientSecret = check.requireString('clientSecret', { secret: true });

@@ -163,7 +163,7 @@ describe('failNext option checks', () => {
 
   it.each(
     fakes.flatMap(([name, start]) =>
-      [99, 600, 500.5, Number.NaN, '500'].map((status) => [name, start, status] as const),
+      [99, 100, 199, 600, 500.5, Number.NaN, '500'].map((status) => [name, start, status] as const),
     ),
   )('rejects status on the %s: %s', async (_name, start, status) => {
     const fake = await start();
@@ -171,14 +171,38 @@ describe('failNext option checks', () => {
     const attempt = () => fake.failNext({ status } as unknown as FailNextOptions);
 
     expect(attempt).toThrow(TypeError);
-    expect(attempt).toThrow(/failNext\(\{ status \}\) expects an integer HTTP status from 100 to 599/);
+    expect(attempt).toThrow(/failNext\(\{ status \}\) expects an integer HTTP status from 200 to 599/);
   });
 
   it.each(fakes)('accepts the status bounds on the %s', async (_name, start) => {
     const fake = await start();
 
-    expect(() => fake.failNext({ status: 100 })).not.toThrow();
+    expect(() => fake.failNext({ status: 200 })).not.toThrow();
     expect(() => fake.failNext({ status: 599 })).not.toThrow();
+  });
+
+  it.each(
+    fakes.flatMap(([name, start]) =>
+      [-1, Number.NaN, Number.POSITIVE_INFINITY, '', '-5', '1.5', 'soon', 'Mon, 99 Foo 2026 00:00:00 GMT', true].map(
+        (retryAfter) => [name, start, retryAfter] as const,
+      ),
+    ),
+  )('rejects retryAfter on the %s: %s', async (_name, start, retryAfter) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ retryAfter } as unknown as FailNextOptions);
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/failNext\(\{ retryAfter \}\) expects seconds >= 0 or an HTTP date/);
+  });
+
+  it.each(fakes)('accepts valid retryAfter forms on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ retryAfter: 0 })).not.toThrow();
+    expect(() => fake.failNext({ retryAfter: 600 })).not.toThrow();
+    expect(() => fake.failNext({ retryAfter: '120' })).not.toThrow();
+    expect(() => fake.failNext({ retryAfter: 'Wed, 21 Oct 2026 07:28:00 GMT' })).not.toThrow();
   });
 
   it.each(

@@ -7,7 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  * the service's usual error body.
  */
 export interface FailNextOptions {
-  /** HTTP status of the injected response. Default 503, or 429 when `retryAfter` is set. */
+  /**
+   * HTTP status of the injected response, from 200 to 599. Default 503, or 429 when `retryAfter` is set.
+   * A 2xx or 3xx status is accepted on purpose: with `body`, it tests how a client handles a
+   * success response whose body is malformed, such as a proxy's HTML login page sent with 200.
+   */
   status?: number;
   /**
    * Body of the injected response: a string is sent as is (as `text/html` when it
@@ -17,7 +21,11 @@ export interface FailNextOptions {
   body?: unknown;
   /** Extra response headers. */
   headers?: Record<string, string>;
-  /** `Retry-After` header value: seconds as a number, or a string such as an HTTP date. */
+  /**
+   * `Retry-After` header value: seconds as a finite number >= 0, or a string of digits or an
+   * HTTP date such as `Wed, 21 Oct 2026 07:28:00 GMT`. To send a malformed `Retry-After`,
+   * set it in `headers` instead.
+   */
   retryAfter?: number | string;
   /** Wait this many real milliseconds before responding (or dropping). Default 0. */
   delayMs?: number;
@@ -57,7 +65,8 @@ export class FaultQueue {
    * Queues `fault` for the next `fault.times` requests.
    *
    * @throws TypeError naming the option when `fault` has an unknown key (with the
-   *   closest known one), a `status` that is not an integer from 100 to 599, `drop`
+   *   closest known one), a `status` that is not an integer from 200 to 599, a `retryAfter`
+   *   that is not seconds >= 0 or an HTTP date, `drop`
    *   together with `status` or `body`, or an invalid `times`, `delayMs` or `stallBodyMs`.
    */
   add(fault: FailNextOptions = {}): void {
@@ -116,10 +125,13 @@ function checkFaultShape(fault: FailNextOptions): void {
     }
   }
 
+  // 1xx statuses are informational and carry no body, so they cannot replace a response.
   const { status } = fault;
-  if (status !== undefined && !(Number.isInteger(status) && status >= 100 && status <= 599)) {
-    throw new TypeError(`failNext({ status }) expects an integer HTTP status from 100 to 599, got ${String(status)}.`);
+  if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
+    throw new TypeError(`failNext({ status }) expects an integer HTTP status from 200 to 599, got ${String(status)}.`);
   }
+
+  checkRetryAfter(fault.retryAfter);
 
   if (fault.drop === true) {
     const conflicting = (['status', 'body'] as const).filter((key) => fault[key] !== undefined);
@@ -129,6 +141,24 @@ function checkFaultShape(fault: FailNextOptions): void {
       );
     }
   }
+}
+
+// Retry-After is delay-seconds or an HTTP-date (RFC 9110, section 10.2.3).
+function checkRetryAfter(retryAfter: unknown): void {
+  if (retryAfter === undefined) return;
+
+  if (typeof retryAfter === 'number') {
+    if (Number.isFinite(retryAfter) && retryAfter >= 0) return;
+  } else if (typeof retryAfter === 'string') {
+    const value = retryAfter.trim();
+    const isSeconds = /^\d+$/.test(value);
+    const isHttpDate = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(value) && !Number.isNaN(Date.parse(value));
+    if (isSeconds || isHttpDate) return;
+  }
+
+  throw new TypeError(
+    `failNext({ retryAfter }) expects seconds >= 0 or an HTTP date such as "Wed, 21 Oct 2026 07:28:00 GMT", got ${JSON.stringify(retryAfter) ?? String(retryAfter)}; set a malformed Retry-After in headers instead.`,
+  );
 }
 
 /** Returns the known fault option within two edits of `key`, ignoring case. */

@@ -4,6 +4,7 @@ import { ConfigurationError, ImsError, NetworkError, TimeoutError } from './erro
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { sendJson, startTestServer, type TestServer } from './test-server.js';
 import { createTransport } from './transport.js';
+import { MAX_RETRY_AFTER_MS } from './retry.js';
 
 const secret = 'p8e-very-secret-client-secret';
 const servers: TestServer[] = [];
@@ -191,6 +192,24 @@ describe('requestImsToken retries', () => {
       expect(ims.requests).toHaveLength(1);
     },
   );
+
+  it('reports a Retry-After beyond the Date range as 365 days, without retrying', async () => {
+    const ims = await server((_request, response) =>
+      sendJson(
+        response,
+        429,
+        { error: 'too_many_requests' },
+        { 'retry-after': '99999999999999999999' },
+      ),
+    );
+
+    const error = await rejection(requestImsToken(tokenRequest(ims)));
+
+    expect(error).toBeInstanceOf(ImsError);
+    expect((error as ImsError).retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(String((error as ImsError).message)).not.toMatch(/Invalid time value/);
+    expect(ims.requests).toHaveLength(1);
+  });
 
   it.each([
     [400, 'invalid_request'],

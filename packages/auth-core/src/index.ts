@@ -30,6 +30,7 @@ export {
 export {
   computeBackoff,
   type BackoffOptions,
+  MAX_RETRY_AFTER_MS,
   MAX_TIMER_DELAY_MS,
   parseRetryAfter,
   sleep,

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { computeBackoff, MAX_TIMER_DELAY_MS, parseRetryAfter, sleep } from './retry.js';
+import {
+  computeBackoff,
+  MAX_RETRY_AFTER_MS,
+  MAX_TIMER_DELAY_MS,
+  parseRetryAfter,
+  sleep,
+} from './retry.js';
 
 const now = Date.UTC(2026, 0, 1, 12, 0, 0);
 
@@ -14,12 +20,26 @@ describe('parseRetryAfter', () => {
     ['120', 120_000],
     [' 7 ', 7000],
     ['1.5', 1500],
-    ['86400000', 86_400_000_000],
+    ['31536000', 31_536_000_000],
     [new Date(now + 30_000).toUTCString(), 30_000],
     [new Date(now - 30_000).toUTCString(), 0],
     ['Thu, 01 Jan 2026 12:01:00 GMT', 60_000],
   ])('reads %j', (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+
+  it.each([
+    ['31536001'],
+    ['86400000'],
+    ['99999999999999999999'],
+    ['9'.repeat(400)],
+    ['Fri, 31 Dec 9999 23:59:59 GMT'],
+  ])('clamps %j to 365 days', (value) => {
+    const delay = parseRetryAfter(value, now);
+
+    expect(delay).toBe(MAX_RETRY_AFTER_MS);
+    expect(MAX_RETRY_AFTER_MS).toBe(365 * 24 * 60 * 60 * 1000);
+    expect(new Date(now + (delay ?? 0)).toISOString()).toBe('2027-01-01T12:00:00.000Z');
   });
 
   it.each([

@@ -2,6 +2,15 @@
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
+ * Longest delay {@link parseRetryAfter} returns: 365 days in milliseconds.
+ *
+ * A server that asks for a longer wait gets this one instead. The bound keeps
+ * every derived value usable: `Date.now() + delay` stays a valid `Date`, and a
+ * pause built from it stays a finite number that timers can chain through.
+ */
+export const MAX_RETRY_AFTER_MS = 365 * 24 * 60 * 60 * 1000;
+
+/**
  * Parses a `Retry-After` header into a delay in milliseconds.
  *
  * The header is either delta-seconds (`120`) or an HTTP date
@@ -10,8 +19,10 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
  *
  * @param value - The header value, as `headers.get('retry-after')` returns it.
  * @param now - The current time in epoch milliseconds. Default `Date.now()`.
- * @returns The delay in milliseconds, or `undefined` when the header is
- *   missing, negative or unreadable. Large values are returned as they are:
+ * @returns The delay in milliseconds, at most {@link MAX_RETRY_AFTER_MS}, or
+ *   `undefined` when the header is missing, negative or unreadable. A longer
+ *   wait (`99999999999999999999`, a date in the year 9999) is clamped to
+ *   {@link MAX_RETRY_AFTER_MS}, not rejected: the server did ask to wait, and
  *   the caller decides whether a wait that long is acceptable.
  *
  * @example
@@ -34,7 +45,12 @@ export function parseRetryAfter(
   // some servers send them, but a sign, an exponent or hex is not a delay.
   if (/^\d+(\.\d+)?$/.test(text)) {
     const seconds = Number(text);
-    return Number.isFinite(seconds) ? Math.ceil(seconds * 1000) : undefined;
+    // Digits alone can still overflow to Infinity ('9' repeated 400 times).
+    if (!Number.isFinite(seconds)) {
+      return MAX_RETRY_AFTER_MS;
+    }
+
+    return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(seconds * 1000));
   }
 
   // Only a date-looking string is passed to Date.parse, which otherwise
@@ -48,7 +64,7 @@ export function parseRetryAfter(
     return undefined;
   }
 
-  return Math.max(0, date - now);
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
 }
 
 /** Options for {@link computeBackoff}. */

@@ -7,9 +7,11 @@ import {
 } from '@umapi/testing';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { UserAction } from './actions/index.js';
+import { MAX_RETRY_AFTER_MS } from '@umapi/auth-core';
 import { Connection } from './connection.js';
 import { ListingError, UnavailableError } from './errors.js';
 import type { ConnectionOptions } from './options.js';
+import { clearRateLimiters } from './rate-limit/registry.js';
 import { createTestAuthenticator } from './test-server.js';
 
 let ims: FakeIms;
@@ -132,6 +134,66 @@ describe('Connection with the fake UMAPI', () => {
 
     expect(status.server.status).not.toMatch(/^(Unreachable|Unexpected)/);
     expect(status.server.endpoint).toBe(connection.endpoint);
+  });
+});
+
+describe('Retry-After beyond the Date range', () => {
+  const huge = '99999999999999999999';
+
+  async function listAll(connection: Connection): Promise<unknown> {
+    return (async () => {
+      for await (const _user of connection.users()) {
+        // Reading is enough; the first page already fails.
+      }
+    })().catch((caught: unknown) => caught);
+  }
+
+  function expectUnavailable(error: unknown): UnavailableError {
+    expect(error).toBeInstanceOf(ListingError);
+    const cause = (error as ListingError).cause;
+    expect(cause).toBeInstanceOf(UnavailableError);
+    expect((cause as UnavailableError).message).not.toMatch(/Invalid time value/);
+    // A later call sees the shared pause a few milliseconds after it began.
+    expect((cause as UnavailableError).retryAfterMs).toBeGreaterThan(MAX_RETRY_AFTER_MS - 60_000);
+    expect((cause as UnavailableError).retryAfterMs).toBeLessThanOrEqual(MAX_RETRY_AFTER_MS);
+    return cause as UnavailableError;
+  }
+
+  it('fails fast with UnavailableError under the default scheduler, also for a new connection', async () => {
+    onTestFinished(() => clearRateLimiters());
+    const { auth, credentials } = await createTestAuthenticator(ims);
+    const umapi = await startFakeUmapi({ ims, orgId: credentials.orgId, users: 5 });
+    onTestFinished(() => umapi.close());
+    const open = () => {
+      const connection = new Connection({ auth, endpoint: umapi.url });
+      onTestFinished(() => connection.close());
+      return connection;
+    };
+    const first = open();
+    umapi.failNext({ status: 429, retryAfter: huge });
+
+    const throttled = expectUnavailable(await listAll(first));
+    const again = expectUnavailable(await listAll(first));
+    const fromNew = expectUnavailable(await listAll(open()));
+
+    expect(throttled.attempts).toBe(1);
+    expect(throttled.retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(throttled.message).toMatch(/try again after \d{4}-\d\d-\d\dT/);
+    expect(again.attempts).toBe(0);
+    expect(fromNew.attempts).toBe(0);
+    expect(fromNew.message).toContain('paused');
+    expect(umapi.requests).toHaveLength(1);
+  });
+
+  it('fails user() with UnavailableError when rate limits are off', async () => {
+    const { umapi, connection } = await setUp({ users: 5 });
+    umapi.failNext({ status: 429, retryAfter: huge });
+
+    const error = await connection.user('someone@example.com').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(UnavailableError);
+    expect((error as UnavailableError).retryAfterMs).toBe(MAX_RETRY_AFTER_MS);
+    expect(umapi.requests).toHaveLength(1);
   });
 });
 

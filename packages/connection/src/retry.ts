@@ -1,4 +1,10 @@
-import { type Authenticator, computeBackoff, parseRetryAfter, sleep } from '@umapi/auth-core';
+import {
+  type Authenticator,
+  computeBackoff,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  sleep,
+} from '@umapi/auth-core';
 import { UnavailableError } from './errors.js';
 import type { ConnectionLogger } from './options.js';
 import {
@@ -238,6 +244,19 @@ function classifyOutcome(
   return { kind: 'fatal', error: errorForStatus(request, outcome, requestId, secrets, note) };
 }
 
+/**
+ * Formats the time a wait of `delayMs` ends, for an error message.
+ *
+ * `parseRetryAfter` already bounds the wait, but an error message is the
+ * last place that may throw: a wait outside the `Date` range reads as a
+ * phrase instead of failing with `RangeError: Invalid time value`.
+ */
+export function retryTime(delayMs: number, now: number = Date.now()): string {
+  const boundedMs = Math.min(Math.max(0, delayMs), MAX_RETRY_AFTER_MS);
+  const date = new Date(now + boundedMs);
+  return Number.isNaN(date.getTime()) ? 'an unknown time' : date.toISOString();
+}
+
 function backoffDelay(retry: number, settings: RetrySettings): number {
   const maxDelayMs = Math.min(settings.retryMaxDelayMs, settings.maxRetryWaitMs);
   return computeBackoff(retry, { baseDelayMs: settings.retryBaseDelayMs, maxDelayMs });
@@ -269,7 +288,7 @@ function waitTooLong(
   maxRetryWaitMs: number,
 ): UnavailableError {
   const retryAfterMs = last.retryAfterMs ?? 0;
-  const retryAt = new Date(Date.now() + retryAfterMs).toISOString();
+  const retryAt = retryTime(retryAfterMs);
   return new UnavailableError(
     `UMAPI responded to ${request.method} ${request.path} with HTTP ${last.status} and asked to wait ${retryAfterMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
     {
@@ -314,7 +333,7 @@ function classPaused(
   elapsedMs: number,
   maxRetryWaitMs: number,
 ): UnavailableError {
-  const retryAt = new Date(Date.now() + pauseMs).toISOString();
+  const retryAt = retryTime(pauseMs);
   return new UnavailableError(
     `UMAPI throttled this client ID, so ${endpointClass} requests such as ${request.method} ${request.path} are paused for ${pauseMs} ms, longer than maxRetryWaitMs (${maxRetryWaitMs} ms); try again after ${retryAt}`,
     {

@@ -1,4 +1,4 @@
-import { debug, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import { debug, MAX_RETRY_AFTER_MS, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
 
 /** Timing of a scheduler; tests and benchmarks shorten the window to compress time. */
 export interface SchedulerTiming {
@@ -135,7 +135,13 @@ export class ClassScheduler {
     }
 
     const now = Date.now();
-    const pauseMs = Number.isFinite(retryAfterMs) && retryAfterMs > 0 ? retryAfterMs : 0;
+    // The pause is shared by every connection with this client ID, so a bad
+    // value would outlive the call that reported it: NaN, Infinity and waits
+    // beyond the Date range are bounded here, not only by parseRetryAfter.
+    const pauseMs =
+      Number.isFinite(retryAfterMs) && retryAfterMs > 0
+        ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS)
+        : 0;
     this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
 
     // Requests sent together often come back 429 together; only the first of

@@ -1,4 +1,4 @@
-import { MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import { MAX_RETRY_AFTER_MS, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { classifyRequest } from './classify.js';
 import type { EndpointClass } from './options.js';
@@ -215,6 +215,22 @@ describe('throttling', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(usersGranted).toBe(true);
     expect(limiter.stats().users.throttled).toBe(1);
+  });
+
+  it.each([
+    ['NaN', Number.NaN, 0],
+    ['Infinity', Number.POSITIVE_INFINITY, 0],
+    ['a negative wait', -5_000, 0],
+    ['a wait beyond the Date range', 1e23, MAX_RETRY_AFTER_MS],
+  ])('stores a valid pause for %s', async (_name, retryAfterMs, expected) => {
+    const limiter = getRateLimiter(`client-bad-pause-${_name}`);
+    await limiter.acquire('users');
+
+    limiter.onThrottled('users', retryAfterMs);
+
+    const remaining = limiter.pauseRemainingMs?.('users') ?? Number.NaN;
+    expect(remaining).toBe(expected);
+    expect(new Date(Date.now() + remaining).toISOString()).toMatch(/^\d{4}-/);
   });
 
   it('steps the rate down once per burst of 429s', async () => {

@@ -57,6 +57,7 @@ export {
   describeUnknownOption,
   describeValue,
   type DurationRange,
+  MIN_TIMEOUT_MS,
   OptionChecker,
   type OptionNames,
   ORG_ID_SUFFIX,

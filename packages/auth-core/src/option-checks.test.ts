@@ -4,6 +4,7 @@ import {
   describeOrgIdProblem,
   describeType,
   describeValue,
+  MIN_TIMEOUT_MS,
   OptionChecker,
   type OptionNames,
   suggestOptionName,
@@ -170,6 +171,57 @@ describe('OptionChecker.duration', () => {
   it('returns undefined for an absent duration', () => {
     const check = new OptionChecker({});
     expect(check.duration('timeout', { min: 0 })).toBeUndefined();
+    expect(check.problems).toEqual([]);
+  });
+});
+
+describe('OptionChecker.timeout', () => {
+  it.each([
+    [120, 'did you mean 120000 (120 seconds)?'],
+    [1, 'did you mean 1000 (1 seconds)?'],
+    [999, 'did you mean 999000 (999 seconds)?'],
+    [30.5, 'did you mean 30500 (30.5 seconds)?'],
+  ])('takes %j for seconds', (timeout, hint) => {
+    const check = new OptionChecker({ timeout });
+
+    expect(check.timeout()).toBeUndefined();
+    expect(check.problems).toEqual([
+      {
+        field: 'timeout',
+        message: `must be at least 1000 milliseconds, not ${timeout}. The unit is milliseconds, not seconds as in Python's umapi-client; ${hint}`,
+      },
+    ]);
+  });
+
+  it('gives no seconds hint below one', () => {
+    const check = new OptionChecker({ timeout: 0.5 });
+
+    check.timeout();
+
+    expect(check.problems[0]?.message).toContain('must be at least 1000 milliseconds, not 0.5');
+    expect(check.problems[0]?.message).not.toContain('did you mean');
+  });
+
+  it.each([0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '120', null])('rejects %j', (timeout) => {
+    const check = new OptionChecker({ timeout });
+
+    expect(check.timeout()).toBeUndefined();
+    expect(check.problems).toEqual([
+      { field: 'timeout', message: expect.stringContaining('must be a number of milliseconds, at least 1000') },
+    ]);
+  });
+
+  it.each([MIN_TIMEOUT_MS, 120_000, 2 ** 31 - 1])('accepts %j', (timeout) => {
+    const check = new OptionChecker({ timeoutMs: timeout });
+
+    expect(check.timeout('timeoutMs')).toBe(timeout);
+    expect(check.problems).toEqual([]);
+  });
+
+  it('returns undefined for an absent timeout', () => {
+    const check = new OptionChecker({});
+
+    expect(check.timeout()).toBeUndefined();
     expect(check.problems).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigurationError, type ConfigurationProblem } from './errors.js';
+import { MAX_TIMER_DELAY_MS } from './retry.js';
 import type { TransportOptions } from './transport.js';
 
 /** The accepted option names and the other spellings people copy from elsewhere. */
@@ -33,6 +34,13 @@ export interface StringCheckOptions {
   /** Accept whitespace inside the value. Default `false`, because no ID or secret contains any. */
   allowInnerWhitespace?: boolean;
 }
+
+/**
+ * The smallest per-attempt `timeout` {@link OptionChecker.timeout} accepts, in
+ * milliseconds. A smaller number is almost always seconds written as for Python's
+ * umapi-client (`timeout=120`), not a deliberate limit.
+ */
+export const MIN_TIMEOUT_MS = 1_000;
 
 /** The accepted range of {@link OptionChecker.duration}, in milliseconds. */
 export interface DurationRange {
@@ -149,6 +157,32 @@ export class OptionChecker {
     }
 
     return value;
+  }
+
+  /**
+   * Reads a per-attempt timeout in milliseconds, from {@link MIN_TIMEOUT_MS} (1,000)
+   * to {@link MAX_TIMER_DELAY_MS}. Connection and every authenticator share this rule.
+   *
+   * Python's umapi-client takes seconds, so a positive value below one second is
+   * taken for seconds: the problem names the millisecond value to use instead
+   * (`120` gives "did you mean 120000 (120 seconds)?").
+   *
+   * @param field - The option name. Default `timeout`.
+   * @returns the value, or `undefined` when it is absent or invalid (then a problem is reported).
+   */
+  timeout(field = 'timeout'): number | undefined {
+    const value = this.options[field];
+    const looksLikeSeconds = typeof value === 'number' && value > 0 && value < MIN_TIMEOUT_MS;
+    if (!looksLikeSeconds) {
+      return this.duration(field, { min: MIN_TIMEOUT_MS, max: MAX_TIMER_DELAY_MS });
+    }
+
+    const hint = value >= 1 ? `; did you mean ${value * 1000} (${value} seconds)?` : '';
+    this.report(
+      field,
+      `must be at least ${MIN_TIMEOUT_MS} milliseconds, not ${value}. The unit is milliseconds, not seconds as in Python's umapi-client${hint}`,
+    );
+    return undefined;
   }
 
   /**

@@ -123,12 +123,6 @@ const twoStepSetUp = [
 
 const rateLimitClasses = new Set(['users', 'groups', 'groupUsers', 'actions']);
 
-/**
- * The smallest per-attempt `timeout`, in milliseconds. A smaller number is almost
- * always seconds written as for Python's umapi-client (`timeout=120`), not a
- * deliberate limit.
- */
-export const MIN_TIMEOUT_MS = 1_000;
 
 /** The largest `maxRetries`. */
 const MAX_RETRIES = 100;
@@ -168,7 +162,7 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
   check.fetch();
   check.ca();
   checkLogger(check);
-  checkTimeout(check);
+  check.timeout();
   checkMaxRetries(check);
   checkMaxRetryWait(check);
   check.duration('retryBaseDelayMs', { min: 0, max: MAX_TIMER_DELAY_MS });
@@ -305,25 +299,6 @@ function checkLogger(check: OptionChecker): void {
       `must be an object with any of debug, info, warn and error, not ${describe(value)}`,
     );
   }
-}
-
-/**
- * Checks the per-attempt timeout. Python's umapi-client takes seconds, so a value
- * below one second is taken for seconds and rejected with the millisecond value.
- */
-function checkTimeout(check: OptionChecker): void {
-  const value = check.options.timeout;
-  const looksLikeSeconds = typeof value === 'number' && value > 0 && value < MIN_TIMEOUT_MS;
-  if (!looksLikeSeconds) {
-    check.duration('timeout', { min: MIN_TIMEOUT_MS, max: MAX_TIMER_DELAY_MS });
-    return;
-  }
-
-  const hint = value >= 1 ? `; did you mean ${value * 1000} (${value} seconds)?` : '';
-  check.report(
-    'timeout',
-    `must be at least ${MIN_TIMEOUT_MS} milliseconds, not ${value}. The unit is milliseconds, not seconds as in Python's umapi-client${hint}`,
-  );
 }
 
 function checkMaxRetries(check: OptionChecker): void {

@@ -335,13 +335,14 @@ describe('JWTAuth unusable IMS responses', () => {
   });
 
   it('times out a slow IMS with TimeoutError', async () => {
-    const auth = new JWTAuth({ ...(await ims.createJwtCredentials()), timeout: 50 });
+    const auth = new JWTAuth({ ...(await ims.createJwtCredentials()), timeout: 1_000 });
 
-    // Every attempt is held far longer than the timeout; retries stop after the default count.
-    ims.failNext({ delayMs: 5_000, times: 3 });
+    // 1,000 ms is the shortest timeout accepted. Every attempt is held far
+    // longer; retries stop after the default count.
+    ims.failNext({ delayMs: 10_000, times: 3 });
     const error = await auth.getAccessToken().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).timeoutMs).toBe(50);
+    expect((error as TimeoutError).timeoutMs).toBe(1_000);
     expect(ims.exchanges).toHaveLength(3);
   });
 });

@@ -25,6 +25,30 @@ function problemsOf(options: unknown): Array<{ field: string; message: string }>
   throw new Error('expected a ConfigurationError');
 }
 
+describe('JWTAuth timeout', () => {
+  it.each([
+    [120, 'did you mean 120000 (120 seconds)?'],
+    [30, 'did you mean 30000 (30 seconds)?'],
+  ])('takes %j for seconds, as Connection does', (timeout, hint) => {
+    expect(problemsOf({ ...valid, timeout })).toEqual([
+      {
+        field: 'timeout',
+        message: `must be at least 1000 milliseconds, not ${timeout}. The unit is milliseconds, not seconds as in Python's umapi-client; ${hint}`,
+      },
+    ]);
+  });
+
+  it.each([0, 999.5, 2 ** 31])('rejects %j', (timeout) => {
+    expect(problemsOf({ ...valid, timeout })).toEqual([
+      { field: 'timeout', message: expect.stringContaining('at least 1000') },
+    ]);
+  });
+
+  it('accepts one second', () => {
+    expect(resolveJwtAuthOptions({ ...valid, timeout: 1_000 }).timeout).toBe(1_000);
+  });
+});
+
 describe('resolveJwtAuthOptions', () => {
   it('applies defaults', () => {
     const settings = resolveJwtAuthOptions({ ...valid, authHost: undefined });

@@ -37,7 +37,11 @@ export interface JWTAuthOptions extends TransportOptions {
   authEndpoint?: string;
   /** Lifetime of the signed assertion, in milliseconds. Default 300,000 (5 minutes); it is used once. */
   jwtLifetimeMs?: number;
-  /** Timeout of one attempt of the token request, in milliseconds. Default 30,000. */
+  /**
+   * Timeout of one attempt of the token request, in milliseconds, from 1,000 to 2^31-1.
+   * Default 30,000. A smaller number is taken for seconds (Python's umapi-client) and
+   * rejected with the millisecond value to use.
+   */
   timeout?: number;
   /** How long before expiry the access token is refreshed in the background, in milliseconds. Default 300,000. */
   refreshWindowMs?: number;
@@ -193,7 +197,7 @@ export function resolveJwtAuthOptions(options: unknown): JWTAuthSettings {
   const authEndpoint = readEndpoint(input.authEndpoint, check);
   const jwtLifetimeMs =
     check.duration('jwtLifetimeMs', { min: 1_000, max: 86_400_000 }) ?? JWT_AUTH_DEFAULTS.jwtLifetimeMs;
-  const timeout = check.duration('timeout', { min: 1, max: MAX_TIMER_DELAY_MS }) ?? JWT_AUTH_DEFAULTS.timeout;
+  const timeout = check.timeout() ?? JWT_AUTH_DEFAULTS.timeout;
   const refreshWindowMs =
     check.duration('refreshWindowMs', { min: 0, max: MAX_TIMER_DELAY_MS }) ?? JWT_AUTH_DEFAULTS.refreshWindowMs;
   const expiryMarginMs = readExpiryMargin(check);

@@ -157,13 +157,14 @@ describe('OAuthS2S rejections', () => {
   });
 
   it('times out a slow IMS', async () => {
-    const auth = await newAuth({ timeout: 50 });
-    ims.failNext({ delayMs: 1_000, times: 3 });
+    // 1,000 ms is the shortest timeout accepted; every attempt is held far longer.
+    const auth = await newAuth({ timeout: 1_000 });
+    ims.failNext({ delayMs: 10_000, times: 3 });
 
     const error = await auth.getAccessToken().catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).timeoutMs).toBe(50);
+    expect((error as TimeoutError).timeoutMs).toBe(1_000);
   });
 
   it('does not cache a failure', async () => {

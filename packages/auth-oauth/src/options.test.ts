@@ -19,6 +19,25 @@ function problemsOf(input: unknown): { field: string; message: string }[] {
   throw new Error('expected a ConfigurationError');
 }
 
+describe('OAuthS2S timeout', () => {
+  it.each([
+    [120, 'did you mean 120000 (120 seconds)?'],
+    [30, 'did you mean 30000 (30 seconds)?'],
+  ])('takes %j for seconds, as Connection does', (timeout, hint) => {
+    const [problem, ...rest] = problemsOf({ ...valid, timeout });
+
+    expect(rest).toEqual([]);
+    expect(problem?.field).toBe('timeout');
+    expect(problem?.message).toBe(
+      `must be at least 1000 milliseconds, not ${timeout}. The unit is milliseconds, not seconds as in Python's umapi-client; ${hint}`,
+    );
+  });
+
+  it('accepts one second', () => {
+    expect(resolveOptions({ ...valid, timeout: 1_000 }).timeoutMs).toBe(1_000);
+  });
+});
+
 describe('resolveOptions', () => {
   it('applies defaults', () => {
     const resolved = resolveOptions(valid);
@@ -105,7 +124,8 @@ describe('resolveOptions', () => {
     [{ scopes: ['openid,AdobeID'] }, 'scopes', 'no spaces or commas'],
     [{ authHost: 'ftp://ims.example.com' }, 'authHost', 'protocol ftp:'],
     [{ authEndpoint: '?' }, 'authEndpoint', 'not a path'],
-    [{ timeout: 0 }, 'timeout', 'greater than zero'],
+    [{ timeout: 0 }, 'timeout', 'at least 1000'],
+    [{ timeout: 2 ** 31 }, 'timeout', 'at most 2147483647'],
     [{ timeout: '30s' }, 'timeout', 'milliseconds'],
     [{ timeout: Number.POSITIVE_INFINITY }, 'timeout', 'milliseconds'],
     [{ refreshWindowMs: -1 }, 'refreshWindowMs', 'zero or more'],

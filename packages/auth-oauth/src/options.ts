@@ -29,7 +29,11 @@ export interface OAuthS2SOptions extends TransportOptions {
   authHost?: string;
   /** Path of the token endpoint. Default `/ims/token/v3`; `/ims/token/v2` works too. */
   authEndpoint?: string;
-  /** Timeout of one token request attempt, in milliseconds. Default 30 seconds. */
+  /**
+   * Timeout of one token request attempt, in milliseconds, from 1,000 to 2^31-1.
+   * Default 30 seconds. A smaller number is taken for seconds (Python's umapi-client)
+   * and rejected with the millisecond value to use.
+   */
   timeout?: number;
   /** How long before expiry a background refresh starts, in milliseconds. Default 5 minutes. */
   refreshWindowMs?: number;
@@ -135,7 +139,7 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
   const scopes = readScopes(check.options.scopes, check.problems);
   const authHost = check.optionalString('authHost', TEXT) ?? DEFAULTS.authHost;
   const authEndpoint = check.optionalString('authEndpoint', TEXT) ?? DEFAULTS.authEndpoint;
-  const timeoutMs = check.duration('timeout', { min: 0, minExclusive: true }) ?? DEFAULTS.timeoutMs;
+  const timeoutMs = check.timeout() ?? DEFAULTS.timeoutMs;
   const refreshWindowMs = check.duration('refreshWindowMs', { min: 0 });
   const expiryMarginMs = check.duration('expiryMarginMs', { min: 0 });
   if (refreshWindowMs !== undefined && expiryMarginMs !== undefined && expiryMarginMs >= refreshWindowMs) {

@@ -227,7 +227,7 @@ describe.concurrent('umapi usage', () => {
     [['groups', '--group', 'Sales'], '--group applies to umapi users only'],
     [['token', '--config'], 'option --config needs a value'],
     [['status', '--json=yes'], 'option --json takes no value'],
-    [['users', 'extra'], 'unexpected argument "extra"'],
+    [['users', 'extra'], 'unexpected argument at position 2'],
     [['users', '--json', '--format', 'csv'], '--json and --format csv conflict'],
     [['groups', '--format', 'table', '--json'], '--json and --format table conflict'],
     [['users', '--org_id', 'ABC@AdobeOrg'], 'unknown option --org_id; did you mean --org-id?'],

@@ -80,20 +80,25 @@ export interface CommandLine {
  * an option the command does not take, or an invalid `--format`.
  */
 export function parseCommandLine(argv: readonly string[], cwd: string): CommandLine {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>>;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     throw new UsageError(describeParseError(error), findCommand(argv));
   }
 
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
   const [name, ...extra] = positionals;
   const command = readCommand(name);
 
+  // The value is not echoed: a misplaced secret, such as `umapi check "$SECRET"`, would reach
+  // logs, and the user can see what they typed at that position.
   if (extra.length > 0) {
-    throw new UsageError(`unexpected argument "${extra[0]}"`, command);
+    const position = tokens.filter((token) => token.kind === 'positional')[1]!.index + 1;
+    throw new UsageError(`unexpected argument at position ${position}; umapi takes one command and options only`, command);
   }
+
+  checkGroup(values.group, command);
 
   const format = readFormat(values.format, command);
   if (values.json === true && format !== undefined && format !== 'json') {
@@ -131,6 +136,25 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     settings: readSettingFlags(values, cwd),
     secretFlags: SECRET_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`),
   };
+}
+
+// A group name of `.` or `..` would be resolved as a path step in the
+// request URL, so it cannot name a group.
+function checkGroup(group: string | undefined, command: CommandName | undefined): void {
+  if (group === undefined) {
+    return;
+  }
+
+  if (group.trim() === '') {
+    throw new UsageError('--group needs a group name; "umapi groups" lists them', command);
+  }
+
+  if (group === '.' || group === '..') {
+    throw new UsageError(
+      `--group ${JSON.stringify(group)} cannot name a group, because "." and ".." are relative path steps in the request URL; "umapi groups" lists the group names`,
+      command,
+    );
+  }
 }
 
 function readCommand(name: string | undefined): CommandName | undefined {
@@ -207,8 +231,9 @@ function describeParseError(error: unknown): string {
 }
 
 /**
- * Suggests the dashed spelling of an option written the Python or JavaScript way,
- * such as `--org_id` or `--orgId` for `--org-id`, as User Sync Tool users often do.
+ * Suggests a known long option for an unknown one: the dashed spelling of an option written
+ * the Python or JavaScript way (`--org_id`, `--orgId` for `--org-id`, as User Sync Tool users
+ * often write), else the closest option within 2 edits, such as `--client-secret` for `--client-secrt`.
  */
 export function suggestOption(option: string): string | undefined {
   if (!option.startsWith('--')) {
@@ -220,7 +245,34 @@ export function suggestOption(option: string): string | undefined {
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replaceAll('_', '-')
     .toLowerCase();
-  return Object.hasOwn(OPTIONS, dashed) && dashed !== option.slice(2) ? `--${dashed}` : undefined;
+  if (Object.hasOwn(OPTIONS, dashed)) {
+    return dashed === option.slice(2) ? undefined : `--${dashed}`;
+  }
+
+  let best: { name: string; distance: number } | undefined;
+  for (const name of Object.keys(OPTIONS)) {
+    const distance = editDistance(dashed, name);
+    if (distance <= 2 && distance < dashed.length && (best === undefined || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+
+  return best === undefined ? undefined : `--${best.name}`;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+
+  return previous[b.length]!;
 }
 
 function findCommand(argv: readonly string[]): CommandName | undefined {

@@ -7,6 +7,7 @@ import {
   TimeoutError,
 } from '@umapi/auth-core';
 import { HttpError, ListingError, UnavailableError } from '@umapi/connection';
+import { escapeControls } from './output/record-writer.js';
 import { UsageError } from './usage-error.js';
 
 /** Exit codes of the `umapi` command. */
@@ -59,17 +60,21 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     };
   }
 
-  const root = findRootCause(error);
-  const lines = [`umapi: ${describe(error)}`];
-  if (root !== error) {
-    lines.push(`  caused by: ${describe(root)}`);
-  }
+  // The top-level message comes first because it carries the advice (such as when to try again),
+  // and each cause follows so the user also sees what the server sent.
+  const chain = causeChain(error);
+  const root = chain.at(-1);
+  // Server text in a message may hold terminal escape sequences, so they are shown, not run.
+  const lines = [`umapi: ${describe(error)}`, ...chain.slice(1).map((cause) => `  caused by: ${describe(cause)}`)].map(escapeControls);
 
   if (root instanceof ImsError) {
     lines.push(...imsDetails(root));
   }
 
-  if (root instanceof ProxyError) {
+  const throttled = chain.find((link): link is UnavailableError => link instanceof UnavailableError && link.retryAfterMs !== undefined);
+  if (throttled?.retryAfterMs !== undefined) {
+    lines.push(`  hint: ${retryHint(throttled.retryAfterMs, Date.now())}`);
+  } else if (root instanceof ProxyError) {
     lines.push(`  hint: ${proxyHint(root)}`);
   } else if (root instanceof NetworkError || root instanceof TimeoutError || root instanceof UnavailableError) {
     lines.push(
@@ -111,7 +116,8 @@ function describe(error: unknown): string {
     return `listing ${error.listing} failed at page ${error.page} after ${error.itemsRead} items`;
   }
 
-  if (error instanceof HttpError && error.serverMessage !== undefined) {
+  // The connection already puts UMAPI's message into its own, so it is added only when missing.
+  if (error instanceof HttpError && error.serverMessage !== undefined && !error.message.includes(error.serverMessage)) {
     return `${error.message} (UMAPI says: ${error.serverMessage})`;
   }
 
@@ -127,17 +133,51 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-// A listing or request error can wrap the umapi error that explains it, such as an ImsError from a token refresh.
-function findRootCause(error: unknown): unknown {
+/**
+ * Returns `error` followed by the umapi errors in its `cause` chain, at most 5 deep.
+ * A listing or request error can wrap the umapi error that explains it, such as an ImsError from a token refresh.
+ */
+function causeChain(error: unknown): unknown[] {
+  const chain = [error];
   let current = error;
   for (let depth = 0; depth < 5; depth++) {
     const cause = current instanceof Error ? current.cause : undefined;
     if (!isUmapiError(cause)) {
-      return current;
+      break;
     }
 
+    chain.push(cause);
     current = cause;
   }
 
-  return current;
+  return chain;
+}
+
+/**
+ * Says when to try again after the server advised a wait, in words and as a UTC time.
+ *
+ * @param retryAfterMs - The advised wait, in milliseconds.
+ * @param now - The current time, in milliseconds since the epoch.
+ */
+export function retryHint(retryAfterMs: number, now: number): string {
+  const retryAt = new Date(now + retryAfterMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return `UMAPI throttled this client; try again in ${describeDuration(retryAfterMs)}, at ${retryAt} or later`;
+}
+
+/** Describes a duration in milliseconds in the largest fitting units, rounded up to whole seconds. */
+export function describeDuration(ms: number): string {
+  const totalSeconds = Math.max(1, Math.ceil(ms / 1000));
+  const hours = Math.floor(totalSeconds / 3600);
+  const minutes = Math.floor((totalSeconds % 3600) / 60);
+  const seconds = totalSeconds % 60;
+  const parts = [
+    hours > 0 ? plural(hours, 'hour') : '',
+    minutes > 0 ? plural(minutes, 'minute') : '',
+    seconds > 0 ? plural(seconds, 'second') : '',
+  ].filter((part) => part !== '');
+  return parts.join(' ');
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }

@@ -19,7 +19,8 @@ const CSV_COLUMNS: Column<UmapiUser>[] = [
   { header: 'lastname', value: (user) => user.lastname ?? '' },
   { header: 'email', value: (user) => user.email },
   { header: 'country', value: (user) => user.country ?? '' },
-  { header: 'groups', value: (user) => (user.groups ?? []).join(',') },
+  // `; ` because group names may contain commas, so `G,1` stays one group.
+  { header: 'groups', value: (user) => (user.groups ?? []).join('; ') },
   { header: 'type', value: (user) => user.type ?? '' },
   { header: 'username', value: (user) => user.username ?? '' },
   { header: 'domain', value: (user) => user.domain ?? '' },

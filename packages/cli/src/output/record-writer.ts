@@ -120,13 +120,22 @@ class CsvWriter<T> implements RecordWriter<T> {
   }
 
   #row(cells: string[]): string {
-    return `${cells.map(quoteCsv).join(',')}\r\n`;
+    return `${cells.map((cell) => quoteCsv(neutralizeFormula(cell))).join(',')}\r\n`;
   }
 }
 
 /** Quotes a CSV field as RFC 4180 requires: when it contains a comma, quote or line break. */
 export function quoteCsv(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/**
+ * Prefixes `'` to a cell that starts with `=`, `+`, `-`, `@`, tab or carriage return, so a
+ * spreadsheet shows a server value such as `=HYPERLINK(...)` as text instead of running it
+ * as a formula (the OWASP advice against CSV injection).
+ */
+export function neutralizeFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 class TableWriter<T> implements RecordWriter<T> {
@@ -150,7 +159,7 @@ class TableWriter<T> implements RecordWriter<T> {
   }
 
   async writePage(records: readonly T[]): Promise<void> {
-    const rows = records.map((record) => this.columns.map((column) => clean(column.value(record))));
+    const rows = records.map((record) => this.columns.map((column) => escapeControls(column.value(record))));
     let text = '';
 
     // Widths come from the first page, so later pages print at once without re-aligning.
@@ -194,8 +203,14 @@ class TableWriter<T> implements RecordWriter<T> {
   }
 }
 
-// Control characters from a server value must not move the terminal cursor or change colours.
-function clean(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+/**
+ * Replaces C0 and C1 control characters, line and paragraph separators and bidirectional
+ * overrides in a server value with a visible `\uXXXX` escape, so the value cannot move the
+ * terminal cursor, change colours or reorder the text, and the user still sees that it was there.
+ */
+export function escapeControls(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this replaces
+  return value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (character) =>
+    `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

@@ -123,7 +123,7 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
     for (const key of Object.keys(section).filter((key) => KEYRING_KEYS.has(key))) {
       reader.problem(`${name}.${key}`, `${fileName} refers to the OS keychain, which umapi does not read; set the value in a UMAPI_* environment variable instead`);
     }
-    ignored.push(...unknownKeys(section, new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]), name));
+    ignored.push(...unknownKeys(section, new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]), name, { credentialSection: true }));
   }
 
   return { settings, problems, ignored, unusable: false };
@@ -207,10 +207,49 @@ function assign<K extends keyof RawSettings>(settings: RawSettings, key: K, valu
   }
 }
 
-function unknownKeys(section: Section, known: Set<string>, prefix: string): string[] {
+/**
+ * Lists the keys of `section` that umapi does not read, as `prefix.key` for the warning. A key
+ * that may be a misplaced credential is shortened: a value pasted on its own line, such as
+ * `p8e-...:` under `enterprise:`, becomes a key, and the warning must not print it.
+ */
+function unknownKeys(section: Section, known: Set<string>, prefix: string, { credentialSection = false } = {}): string[] {
   return Object.keys(section)
     .filter((key) => !known.has(key))
-    .map((key) => `${prefix}.${key}`);
+    .map((key) => `${prefix}.${mayBeSecret(key, known, credentialSection) ? shortenKey(key) : key}`);
+}
+
+// Under the credential section, only a misspelling (2 edits or fewer) of a known key is shown in full.
+function mayBeSecret(key: string, known: Set<string>, credentialSection: boolean): boolean {
+  if (credentialSection) {
+    return ![...known].some((name) => editDistance(key.toLowerCase(), name) <= 2);
+  }
+
+  return looksLikeToken(key);
+}
+
+// Setting names are short words joined by `_` or `-`, while secrets, tokens and IDs are long runs
+// of letters mixed with digits.
+function looksLikeToken(key: string): boolean {
+  return key.length >= 16 && /\d/.test(key) && /[A-Za-z]/.test(key) && !/^[a-z]+(?:[_-][a-z]+)*$/.test(key);
+}
+
+function shortenKey(key: string): string {
+  return `${key.slice(0, 3)}... (a key of ${key.length} characters, shortened because it may be a secret)`;
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
+    }
+    previous = current;
+  }
+
+  return previous[b.length]!;
 }
 
 function isSection(value: unknown): value is Section {

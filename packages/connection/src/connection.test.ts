@@ -212,6 +212,16 @@ describe('Connection construction', () => {
       /endpoint: must not contain a query string/,
     ],
     [
+      'an endpoint that is a bare origin',
+      { endpoint: 'http://127.0.0.1:1234' },
+      /endpoint: 'http:\/\/127\.0\.0\.1:1234' has no path; use the form <origin>\/v2\/usermanagement, here http:\/\/127\.0\.0\.1:1234\/v2\/usermanagement/,
+    ],
+    [
+      'an endpoint that is an origin and a slash',
+      { endpoint: 'https://usermanagement.adobe.io/' },
+      /endpoint: .* here https:\/\/usermanagement\.adobe\.io\/v2\/usermanagement/,
+    ],
+    [
       'an unknown rate-limit class',
       { rateLimits: { user: 5 } },
       /rateLimits.user: is not an endpoint class/,

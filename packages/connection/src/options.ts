@@ -37,7 +37,11 @@ export interface ConnectionOptions {
    * must end with `@AdobeOrg`; whitespace at the ends is trimmed.
    */
   orgId?: string;
-  /** The UMAPI endpoint. Default `https://usermanagement.adobe.io/v2/usermanagement`. */
+  /**
+   * The UMAPI endpoint: an http: or https: URL with a path, in the form
+   * `<origin>/v2/usermanagement`. A bare origin is rejected, because request paths
+   * are relative to it. Default `https://usermanagement.adobe.io/v2/usermanagement`.
+   */
   endpoint?: string;
   /** Send actions with `testOnly=true`, so UMAPI validates them without changing anything. Default false. */
   testMode?: boolean;
@@ -285,6 +289,16 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
 
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
     check.report('endpoint', 'must not contain a query string, a fragment or credentials');
+    return undefined;
+  }
+
+  // Request paths such as users/{orgId}/0 are relative to the endpoint, so a
+  // bare origin would send them to /users/... and get 404 for every call.
+  if (url.pathname === '/') {
+    check.report(
+      'endpoint',
+      `'${value}' has no path; use the form <origin>/v2/usermanagement, here ${url.origin}/v2/usermanagement`,
+    );
     return undefined;
   }
 

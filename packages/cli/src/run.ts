@@ -33,7 +33,10 @@ export interface RunOptions {
    * the fake servers only when stdin and stdout are both terminals; otherwise it exits 2.
    * Omitted, it counts as not a terminal.
    */
-  stdin?: { isTTY?: boolean };
+  stdin?: {
+    /** Whether the stream is a terminal, as `process.stdin.isTTY` reports it. */
+    isTTY?: boolean;
+  };
 }
 
 const COMMAND_RUNNERS: Record<CommandName, (context: CommandContext) => Promise<number>> = {

@@ -5,7 +5,7 @@ import {
   startFakeIms,
   startFakeUmapi,
 } from '@umapi/testing';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { UserAction } from './actions/index.js';
 import { MAX_RETRY_AFTER_MS } from '@umapi/auth-core';
 import { Connection } from './connection.js';
@@ -134,6 +134,27 @@ describe('Connection with the fake UMAPI', () => {
 
     expect(status.server.status).not.toMatch(/^(Unreachable|Unexpected)/);
     expect(status.server.endpoint).toBe(connection.endpoint);
+  });
+});
+
+describe('execute() aborted by the caller', () => {
+  it('reports ABORT_ERR for a sent request, which the server may still apply', async () => {
+    const { umapi, connection } = await setUp();
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    umapi.failNext({ delayMs: 200 });
+
+    const pending = connection.execute([createAction(1)], { signal: controller.signal });
+    await vi.waitFor(() => expect(actionRequests(umapi)).toHaveLength(1));
+    controller.abort(reason);
+    const result = await pending;
+
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]).toMatchObject({ errorCode: 'ABORT_ERR', cause: reason });
+    expect(result.errors[0]?.message).toMatch(/UMAPI may have applied it/);
+    // The request reached the server before the abort, so the fake applies it:
+    // this is why a caller re-reads state before retrying an aborted batch.
+    await vi.waitFor(() => expect(umapi.getUser('new1@example.com')?.email).toBe('new1@example.com'));
   });
 });
 

@@ -498,6 +498,48 @@ describe('abort', () => {
   });
 });
 
+describe('abort codes', () => {
+  it.each([
+    ['an Error', () => new Error('stop')],
+    ['a string', () => 'stop'],
+    ['no reason', () => undefined],
+  ])('reports ABORT_ERR with the reason as cause for %s', async (_name, reasonOf) => {
+    const controller = new AbortController();
+    const { executor } = recording(() => {
+      controller.abort(reasonOf());
+      throw controller.signal.reason;
+    });
+
+    const result = await executor.execute(actions(3), {
+      immediate: true,
+      signal: controller.signal,
+    });
+
+    expect(result.errors).toHaveLength(3);
+    for (const error of result.errors) {
+      expect(error.errorCode).toBe('ABORT_ERR');
+      expect(error.cause).toBe(controller.signal.reason);
+      expect(error.message).toMatch(/aborted by the caller's signal .*re-read/);
+    }
+  });
+
+  it('keeps the code of a failure that is not the abort', async () => {
+    const controller = new AbortController();
+    const failure = Object.assign(new Error('server down'), { code: 'ERR_UMAPI_UNAVAILABLE' });
+    const { executor } = recording(() => {
+      controller.abort(new Error('stop'));
+      throw failure;
+    });
+
+    const result = await executor.execute(actions(1), {
+      immediate: true,
+      signal: controller.signal,
+    });
+
+    expect(result.errors[0]).toMatchObject({ errorCode: 'ERR_UMAPI_UNAVAILABLE', cause: failure });
+  });
+});
+
 describe('sync markers', () => {
   it('marks the next request with sync start', async () => {
     const { executor, requests } = recording();

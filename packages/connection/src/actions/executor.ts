@@ -20,13 +20,17 @@ export interface ActionError {
   requestID?: string;
   /** The user ID of the action, as UMAPI echoed it or as the action set it. */
   user?: string;
-  /** UMAPI's error code (such as `error.user.nonexistent`), or the client's code when the request itself failed. */
+  /**
+   * UMAPI's error code (such as `error.user.nonexistent`), or the client's code when
+   * the request itself failed. `ABORT_ERR` when the caller's signal aborted the
+   * request, whatever the abort reason; UMAPI may still have applied that request.
+   */
   errorCode: string;
   /** UMAPI's message, or the client's message when the request failed or its response was unreadable. */
   message: string;
   /** The caller's action, the same object that was passed in. */
   action: UserAction | UserActionJson;
-  /** The error thrown by the request, when the request failed as a whole. */
+  /** The error thrown by the request, when the request failed as a whole; the signal's reason when the caller aborted it. */
   cause?: unknown;
 }
 
@@ -88,6 +92,10 @@ export interface ExecuteOptions {
    * `Connection.execute()` passes true unless its caller sets false.
    */
   immediate?: boolean;
+  /**
+   * Stops the call. The request in flight is reported in `errors` with `errorCode`
+   * `ABORT_ERR` and the signal's reason as `cause`; actions not yet sent stay queued.
+   */
   signal?: AbortSignal;
 }
 
@@ -236,12 +244,19 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
         label,
         error instanceof Error ? error.message : String(error),
       );
+      const failure = abortedByCaller(error, signal)
+        ? {
+            errorCode: ACTION_ABORTED_CODE,
+            message: `${label} was aborted by the caller's signal (${messageOf(signal?.reason)}); if it had been sent, UMAPI may have applied it, so re-read the users' state before retrying`,
+            cause: signal?.reason,
+          }
+        : {
+            errorCode: codeOf(error),
+            message: `${label} failed: ${messageOf(error)}`,
+            cause: error,
+          };
       for (const piece of batch) {
-        fail(piece, call, {
-          errorCode: codeOf(error),
-          message: `${label} failed: ${messageOf(error)}`,
-          cause: error,
-        });
+        fail(piece, call, failure);
       }
     }
 
@@ -429,6 +444,24 @@ function describeRequest(number: number, batch: readonly QueuedPiece[]): string 
   const last = indexes.at(-1);
   const range = first === last ? `action ${first}` : `actions ${first}-${last}`;
   return `action request ${number} of this call (${range})`;
+}
+
+/**
+ * `errorCode` of every action whose request the caller's signal aborted, whatever
+ * the abort reason (an `Error`, a string, or none). The reason is the error's `cause`.
+ */
+export const ACTION_ABORTED_CODE = 'ABORT_ERR';
+
+/**
+ * Tells whether a request failed because the caller's signal aborted it. The
+ * failure is then the signal's reason itself, or an `AbortError` raised for it.
+ */
+function abortedByCaller(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted !== true) {
+    return false;
+  }
+
+  return error === signal.reason || (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 function codeOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { editDistance } from './edit-distance.js';
 import type { RawSettings } from './settings/setting.js';
 import { UsageError } from './usage-error.js';
 
@@ -258,21 +259,6 @@ export function suggestOption(option: string): string | undefined {
   }
 
   return best === undefined ? undefined : `--${best.name}`;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-
-  return previous[b.length]!;
 }
 
 function findCommand(argv: readonly string[]): CommandName | undefined {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { type ConfigurationProblem, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
 import { LineCounter, parseDocument } from 'yaml';
+import { editDistance } from '../edit-distance.js';
 import type { RawSettings, Setting } from './setting.js';
 
 /** The settings read from a `connector-umapi.yml` file, with the problems found in it. */
@@ -235,21 +236,6 @@ function looksLikeToken(key: string): boolean {
 
 function shortenKey(key: string): string {
   return `${key.slice(0, 3)}... (a key of ${key.length} characters, shortened because it may be a secret)`;
-}
-
-/** Levenshtein distance: insertions, deletions and substitutions. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-
-  return previous[b.length]!;
 }
 
 function isSection(value: unknown): value is Section {

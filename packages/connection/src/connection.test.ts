@@ -214,7 +214,7 @@ describe('Connection construction', () => {
     [
       'an endpoint that is a bare origin',
       { endpoint: 'http://127.0.0.1:1234' },
-      /endpoint: 'http:\/\/127\.0\.0\.1:1234' has no path; use the form <origin>\/v2\/usermanagement, here http:\/\/127\.0\.0\.1:1234\/v2\/usermanagement/,
+      /endpoint: 'http:\/\/127\.0\.0\.1:1234' has no path\. Use the form <origin>\/v2\/usermanagement, here http:\/\/127\.0\.0\.1:1234\/v2\/usermanagement/,
     ],
     [
       'an endpoint that is an origin and a slash',

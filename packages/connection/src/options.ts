@@ -297,7 +297,7 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
   if (url.pathname === '/') {
     check.report(
       'endpoint',
-      `'${value}' has no path; use the form <origin>/v2/usermanagement, here ${url.origin}/v2/usermanagement`,
+      `'${value}' has no path. Use the form <origin>/v2/usermanagement, here ${url.origin}/v2/usermanagement`,
     );
     return undefined;
   }

@@ -519,7 +519,7 @@ describe('abort codes', () => {
     for (const error of result.errors) {
       expect(error.errorCode).toBe('ABORT_ERR');
       expect(error.cause).toBe(controller.signal.reason);
-      expect(error.message).toMatch(/aborted by the caller's signal .*re-read/);
+      expect(error.message).toMatch(/aborted by the caller's signal .*read the users' state again/);
     }
   });
 

@@ -247,7 +247,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
       const failure = abortedByCaller(error, signal)
         ? {
             errorCode: ACTION_ABORTED_CODE,
-            message: `${label} was aborted by the caller's signal (${messageOf(signal?.reason)}); if it had been sent, UMAPI may have applied it, so re-read the users' state before retrying`,
+            message: `${label} was aborted by the caller's signal (${messageOf(signal?.reason)}). If it was already sent, UMAPI may have applied it, so read the users' state again before you retry it`,
             cause: signal?.reason,
           }
         : {

@@ -1,4 +1,5 @@
 import { verify } from 'node:crypto';
+import { checkClient } from './client-check.js';
 import type { JwtClient } from './clients.js';
 import { parseJwt } from './jwt-parts.js';
 import { imsError, type TokenEndpointContext, type TokenOutcome } from './outcome.js';
@@ -19,30 +20,11 @@ export async function exchangeJwt(
   const clientSecret = fields.get('client_secret');
   const jwtToken = fields.get('jwt_token');
 
-  const missing = [
-    ['client_id', clientId],
-    ['client_secret', clientSecret],
+  const checked = checkClient(context.registry.jwt, clientId, clientSecret, [
     ['jwt_token', jwtToken],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-  if (missing.length > 0) {
-    return imsError(
-      400,
-      'invalid_request',
-      `Missing required parameter(s): ${missing.join(', ')}`,
-      clientId,
-    );
-  }
-
-  const client = context.registry.jwt.get(clientId!);
-  if (!client) {
-    return imsError(400, 'invalid_client', 'invalid client_id parameter', clientId);
-  }
-
-  if (client.clientSecret !== clientSecret) {
-    return imsError(401, 'invalid_client', 'invalid client_secret parameter', clientId);
-  }
+  ]);
+  if ('rejection' in checked) return checked.rejection;
+  const { client } = checked;
 
   const rejection = checkAssertion(jwtToken!, client, context);
   if (rejection) return { ...rejection, clientId: client.clientId };

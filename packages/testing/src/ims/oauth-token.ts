@@ -1,3 +1,4 @@
+import { checkClient } from './client-check.js';
 import type { OAuthClient } from './clients.js';
 import { imsError, type TokenEndpointContext, type TokenOutcome } from './outcome.js';
 
@@ -32,28 +33,9 @@ export async function issueClientCredentialsToken(
     );
   }
 
-  const missing = [
-    ['client_id', clientId],
-    ['client_secret', clientSecret],
-  ]
-    .filter(([, value]) => !value)
-    .map(([name]) => name);
-  if (missing.length > 0) {
-    return imsError(
-      400,
-      'invalid_request',
-      `Missing required parameter(s): ${missing.join(', ')}`,
-      clientId,
-    );
-  }
-
-  const client = context.registry.oauth.get(clientId!);
-  if (!client) {
-    return imsError(400, 'invalid_client', 'invalid client_id parameter', clientId);
-  }
-  if (client.clientSecret !== clientSecret) {
-    return imsError(401, 'invalid_client', 'invalid client_secret parameter', clientId);
-  }
+  const checked = checkClient(context.registry.oauth, clientId, clientSecret);
+  if ('rejection' in checked) return checked.rejection;
+  const { client } = checked;
 
   const scopes = grantedScopes(fields.get('scope'), client);
   if ('notGranted' in scopes) {

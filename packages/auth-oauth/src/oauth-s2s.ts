@@ -114,7 +114,11 @@ export class OAuthS2S implements Authenticator {
     this.#cache.invalidate();
   }
 
-  /** Closes the network agents this authenticator created. Later calls to `getAccessToken` fail. */
+  /**
+   * Closes the network agents this authenticator created. A cached token is still
+   * returned until it needs refreshing. After that, an exchange fails when this
+   * authenticator built its own agents (for a proxy, `ca` or `sslVerify: false`).
+   */
   close(): Promise<void> {
     return this.#transport.close();
   }

@@ -62,5 +62,6 @@ export {
   type OptionNames,
   ORG_ID_SUFFIX,
   type StringCheckOptions,
+  editDistance,
   suggestOptionName,
 } from './option-checks.js';

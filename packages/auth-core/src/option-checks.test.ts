@@ -4,6 +4,7 @@ import {
   describeOrgIdProblem,
   describeType,
   describeValue,
+  editDistance,
   MIN_TIMEOUT_MS,
   OptionChecker,
   type OptionNames,
@@ -366,5 +367,19 @@ describe('describeOrgIdProblem', () => {
     expect(describeOrgIdProblem('@AdobeOrg')).toBe(
       'has no ID before @AdobeOrg, like 12345ABCDE@AdobeOrg; copy the whole org ID from the Admin Console',
     );
+  });
+});
+
+describe('editDistance', () => {
+  it.each([
+    ['', '', 0],
+    ['', 'abc', 3],
+    ['abc', 'abc', 0],
+    ['client_secrt', 'client_secret', 1],
+    ['org_id', 'org-id', 1],
+    ['kitten', 'sitting', 3],
+  ])('counts edits from %j to %j', (from, to, expected) => {
+    expect(editDistance(from, to)).toBe(expected);
+    expect(editDistance(to, from)).toBe(expected);
   });
 });

@@ -389,8 +389,14 @@ function describeRange(range: DurationRange): string {
   return range.max === undefined || !Number.isFinite(range.max) ? lower : `${lower} and at most ${range.max}`;
 }
 
-// Levenshtein distance, one row at a time.
-function editDistance(a: string, b: string): number {
+/**
+ * Returns the Levenshtein distance between two strings: the number of single-character
+ * insertions, deletions and substitutions that turn one into the other.
+ *
+ * @example
+ * editDistance('client_secrt', 'client_secret'); // 1
+ */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { editDistance } from './edit-distance.js';
+import { editDistance } from '@umapi/auth-core';
 import type { RawSettings } from './settings/setting.js';
 import { UsageError } from './usage-error.js';
 

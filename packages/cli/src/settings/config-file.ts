@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { type ConfigurationProblem, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import { type ConfigurationProblem, editDistance, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
 import { LineCounter, parseDocument } from 'yaml';
-import { editDistance } from '../edit-distance.js';
 import type { RawSettings, Setting } from './setting.js';
 
 /** The settings read from a `connector-umapi.yml` file, with the problems found in it. */

@@ -68,13 +68,18 @@ export function formatBytes(bytes) {
  * baseline's cost (1.00 = as fast as the baseline, 2.00 = twice as slow).
  */
 export function row({ name, measured, baseline = '', ratio, target = '', pass }) {
+  let result = '';
+  if (pass !== undefined) {
+    result = pass ? 'pass' : 'FAIL';
+  }
+
   return {
     name,
     measured,
     baseline,
     ratio: ratio === undefined ? '' : `${ratio.toFixed(2)}x`,
     target,
-    result: pass === undefined ? '' : pass ? 'pass' : 'FAIL',
+    result,
   };
 }
 

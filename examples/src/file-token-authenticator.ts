@@ -53,7 +53,7 @@ export class TokenFileError extends UmapiError {
 
 // Epoch seconds stay below this value until the year 5138, while epoch
 // milliseconds passed it in 1973, so a larger value is a unit mistake.
-const LARGEST_EPOCH_SECONDS = 1e11;
+const MAX_EPOCH_SECONDS = 1e11;
 
 /**
  * Creates an authenticator that reads an access token from a file another
@@ -115,7 +115,7 @@ export async function readTokenFile(path: string, signal?: AbortSignal): Promise
     );
   }
 
-  if (expiresAtSeconds > LARGEST_EPOCH_SECONDS) {
+  if (expiresAtSeconds > MAX_EPOCH_SECONDS) {
     throw new TokenFileError(
       `The token file ${path} has expires_at ${expiresAtSeconds}, which looks like milliseconds: write epoch seconds`,
       path,

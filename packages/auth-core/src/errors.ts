@@ -193,8 +193,8 @@ export class TimeoutError extends UmapiError {
   }
 }
 
-// Keep `util.inspect` output to the fields a reader needs; the message and
-// fields never hold secrets, but a cause from a dependency might hold a request.
+// Limits `util.inspect` output to the fields a reader needs. The message and
+// fields contain no secret, but a cause from a dependency might contain a request.
 Object.defineProperty(UmapiError.prototype, inspect.custom, {
   value(this: UmapiError, depth: number, options: Parameters<typeof inspect>[1]) {
     const fields = Object.fromEntries(Object.entries(this).filter(([key]) => key !== 'cause'));

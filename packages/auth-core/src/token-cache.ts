@@ -17,9 +17,9 @@ export interface CreateAuthenticatorOptions {
    * The signal aborts when every caller waiting for this exchange has gone.
    */
   fetchToken(signal?: AbortSignal): Promise<AccessToken>;
-  /** How long before expiry a background refresh starts, in milliseconds. Default 5 minutes. */
+  /** Time before expiry at which a background refresh starts, in milliseconds. Default 5 minutes. */
   refreshWindowMs?: number;
-  /** How close to expiry a cached token is no longer handed out, in milliseconds. Default 30 seconds. */
+  /** Time before expiry from which a cached token is no longer handed out, in milliseconds. Default 30 seconds. */
   expiryMarginMs?: number;
 }
 

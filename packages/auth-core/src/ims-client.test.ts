@@ -2,9 +2,9 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, ImsError, NetworkError, TimeoutError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
+import { MAX_RETRY_AFTER_MS } from './retry.js';
 import { sendJson, startTestServer, type TestServer } from './test-server.js';
 import { createTransport } from './transport.js';
-import { MAX_RETRY_AFTER_MS } from './retry.js';
 
 const secret = 'p8e-very-secret-client-secret';
 const servers: TestServer[] = [];
@@ -326,6 +326,17 @@ describe('requestImsToken responses', () => {
     ['expires_in zero', { access_token: 'at-value', expires_in: 0 }, /expires_in/],
     ['expires_in negative', { access_token: 'at-value', expires_in: -5 }, /expires_in/],
     ['expires_in missing', { access_token: 'at-value' }, /expires_in/],
+    [
+      'expires_in under a millisecond',
+      { access_token: 'at-value', expires_in: 5e-324 },
+      /expires_in 5e-324, read as seconds, a lifetime under 1 millisecond/,
+    ],
+    ['an access_token of spaces', { access_token: '  ', expires_in: 3600 }, /visible ASCII/],
+    [
+      'an access_token with a line break',
+      { access_token: 'at-value\r\nX-Injected: 1', expires_in: 3600 },
+      /cannot be sent as a bearer token/,
+    ],
     ['a JSON array', [], /not a JSON object/],
     [
       'expires_in in milliseconds at a seconds endpoint',

@@ -1,3 +1,4 @@
+import { isSendableToken } from './bearer-token.js';
 import { ImsError } from './errors.js';
 import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 
@@ -90,9 +91,10 @@ export function parseServerDate(value: string | null): number | undefined {
  * Parses a 2xx response into a token.
  *
  * @throws ImsError with code `unexpected_response` when the body is not JSON,
- *   has no non-empty string `access_token`, no positive finite numeric
- *   `expires_in`, or an `expires_in` over {@link MAX_TOKEN_LIFETIME_MS} (a
- *   wrong unit). The message never quotes a 2xx body, which may hold a token.
+ *   has no non-empty string `access_token`, an `access_token` with spaces or
+ *   characters other than visible ASCII, no positive finite numeric
+ *   `expires_in`, an `expires_in` under 1 ms, or one over
+ *   {@link MAX_TOKEN_LIFETIME_MS} (a wrong unit). The message never quotes a 2xx body, which may hold a token.
  */
 export function parseTokenResponse(
   answer: ImsResponseText,
@@ -121,11 +123,29 @@ export function parseTokenResponse(
     throw unexpected(answer, `no access_token (got ${describeField(accessToken)})`);
   }
 
+  // A space or control character would break the Authorization header later,
+  // far from the cause, so a token that cannot be sent is rejected here.
+  if (!isSendableToken(accessToken)) {
+    throw unexpected(
+      answer,
+      'an invalid access_token that contains spaces or characters other than visible ASCII, so it cannot be sent as a bearer token',
+    );
+  }
+
   if (typeof expiresIn !== 'number' || !Number.isFinite(expiresIn) || expiresIn <= 0) {
     throw unexpected(answer, `no positive numeric expires_in (got ${describeField(expiresIn)})`);
   }
 
-  const expiresInMs = expiresInUnit === 'seconds' ? expiresIn * 1000 : expiresIn;
+  // Whole milliseconds keep expiresAt an integer epoch time, and a lifetime
+  // that rounds down to zero would give a token that is expired on arrival.
+  const expiresInMs = Math.floor(expiresInUnit === 'seconds' ? expiresIn * 1000 : expiresIn);
+  if (expiresInMs < 1) {
+    throw unexpected(
+      answer,
+      `expires_in ${expiresIn}, read as ${expiresInUnit}, a lifetime under 1 millisecond`,
+    );
+  }
+
   if (expiresInMs > MAX_TOKEN_LIFETIME_MS) {
     const other = expiresInUnit === 'seconds' ? 'milliseconds' : 'microseconds';
     throw unexpected(

@@ -1,13 +1,14 @@
-export type { AccessToken, Authenticator, GetTokenOptions } from './types.js';
-export { isAuthenticator } from './is-authenticator.js';
 export {
-  BACKGROUND_RETRY_DELAY_MS,
-  type CachingAuthenticator,
-  createAuthenticator,
-  type CreateAuthenticatorOptions,
-  TOKEN_CACHE_DEFAULTS,
-} from './token-cache.js';
-export { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
+  type BuildEndpointUrlOptions,
+  buildEndpointUrl,
+  type ParseAuthHostOptions,
+  type ParsedAuthHost,
+  type ParseEndpointPathOptions,
+  parseAuthHost,
+  parseEndpointPath,
+} from './auth-host.js';
+export { isSendableToken } from './bearer-token.js';
+export { debug, isDebugEnabled, redactUrl } from './debug.js';
 export {
   CertificateError,
   ConfigurationError,
@@ -22,46 +23,46 @@ export {
   type UmapiErrorOptions,
 } from './errors.js';
 export {
-  createTransport,
-  SSL_VERIFY_WARNING_CODE,
-  type Transport,
-  type TransportOptions,
-} from './transport.js';
+  IMS_REQUEST_DEFAULTS,
+  type ImsTokenRequest,
+  type ImsTokenResponse,
+  requestImsToken,
+} from './ims-client.js';
+export { isAuthenticator } from './is-authenticator.js';
 export {
-  computeBackoff,
+  type DurationRange,
+  describeOrgIdProblem,
+  describeType,
+  describeUnknownOption,
+  describeValue,
+  editDistance,
+  MIN_TIMEOUT_MS,
+  OptionChecker,
+  type OptionNames,
+  ORG_ID_SUFFIX,
+  type StringCheckOptions,
+  suggestOptionName,
+} from './option-checks.js';
+export {
   type BackoffOptions,
+  computeBackoff,
   MAX_RETRY_AFTER_MS,
   MAX_TIMER_DELAY_MS,
   parseRetryAfter,
   sleep,
 } from './retry.js';
 export {
-  IMS_REQUEST_DEFAULTS,
-  requestImsToken,
-  type ImsTokenRequest,
-  type ImsTokenResponse,
-} from './ims-client.js';
-export { debug, isDebugEnabled, redactUrl } from './debug.js';
+  BACKGROUND_RETRY_DELAY_MS,
+  type CachingAuthenticator,
+  type CreateAuthenticatorOptions,
+  createAuthenticator,
+  TOKEN_CACHE_DEFAULTS,
+} from './token-cache.js';
+export { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 export {
-  buildEndpointUrl,
-  type BuildEndpointUrlOptions,
-  type ParseAuthHostOptions,
-  parseAuthHost,
-  type ParsedAuthHost,
-  parseEndpointPath,
-  type ParseEndpointPathOptions,
-} from './auth-host.js';
-export {
-  describeType,
-  describeOrgIdProblem,
-  describeUnknownOption,
-  describeValue,
-  type DurationRange,
-  MIN_TIMEOUT_MS,
-  OptionChecker,
-  type OptionNames,
-  ORG_ID_SUFFIX,
-  type StringCheckOptions,
-  editDistance,
-  suggestOptionName,
-} from './option-checks.js';
+  createTransport,
+  SSL_VERIFY_WARNING_CODE,
+  type Transport,
+  type TransportOptions,
+} from './transport.js';
+export type { AccessToken, Authenticator, GetTokenOptions } from './types.js';

@@ -434,8 +434,14 @@ describe('createAuthenticator validation', () => {
     ['refreshWindow', /use refreshWindowMs instead/],
     ['fetchTokn', /fetchToken/],
   ])('rejects the unknown option %s', (name, expected) => {
-    const options = { clientId: 'client', fetchToken: async () => ({ token: 't', expiresAt: start + hour }), [name]: 1 };
-    const error = captureError(() => createAuthenticator(options as Parameters<typeof createAuthenticator>[0]));
+    const options = {
+      clientId: 'client',
+      fetchToken: async () => ({ token: 't', expiresAt: start + hour }),
+      [name]: 1,
+    };
+    const error = captureError(() =>
+      createAuthenticator(options as Parameters<typeof createAuthenticator>[0]),
+    );
 
     expect(error).toBeInstanceOf(ConfigurationError);
     const problems = (error as ConfigurationError).problems;
@@ -462,6 +468,16 @@ describe('createAuthenticator validation', () => {
       'infinite expiresAt',
       { token: 'secret-token', expiresAt: Number.POSITIVE_INFINITY },
       /expiresAt must be a finite/,
+    ],
+    [
+      'a token with a trailing newline',
+      { token: 'secret-token\n', expiresAt: start + hour },
+      /cannot be sent as a bearer token/,
+    ],
+    [
+      'a token with a space',
+      { token: 'secret token', expiresAt: start + hour },
+      /spaces or characters other than visible ASCII/,
     ],
     [
       'expiresAt in epoch seconds',

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { isSendableToken } from './bearer-token.js';
 import { debug } from './debug.js';
 import { ConfigurationError, type ConfigurationProblem, UmapiError } from './errors.js';
 import { describeUnknownOption, type OptionNames } from './option-checks.js';
@@ -342,6 +343,13 @@ function checkToken(value: unknown): AccessToken {
   if (typeof token !== 'string' || token.length === 0) {
     throw new UmapiError(
       `fetchToken resolved to an invalid token: token must be a non-empty string, got ${describeType(token)}`,
+      'ERR_UMAPI_INVALID_TOKEN',
+    );
+  }
+
+  if (!isSendableToken(token)) {
+    throw new UmapiError(
+      'fetchToken resolved to an invalid token: token contains spaces or characters other than visible ASCII, so it cannot be sent as a bearer token. Trim it, or check the source it was read from',
       'ERR_UMAPI_INVALID_TOKEN',
     );
   }

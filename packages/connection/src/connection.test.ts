@@ -510,6 +510,30 @@ describe('Connection.request', () => {
     expect(exchanges.count).toBe(0);
   });
 
+  it.each([
+    ['a line break', 'tok-SECRET-1\r\nX-Injected: yes', /cannot be sent as a bearer token/],
+    ['a trailing newline', 'tok-SECRET-2\n', /cannot be sent as a bearer token/],
+    ['an empty string', '', /got an empty string/],
+    ['a number', 42, /got a number/],
+  ])('rejects an unsendable token: %s', async (_name, token, message) => {
+    const server = await startScriptedServer(ims);
+    onTestFinished(() => server.close());
+    const auth = {
+      clientId: 'hand-written',
+      orgId: 'ORG@AdobeOrg',
+      getAccessToken: async () => ({ token, expiresAt: Date.now() + 60_000 }) as never,
+    } satisfies Authenticator;
+    const connection = new Connection({ auth, endpoint: server.endpoint, rateLimits: false });
+    onTestFinished(() => connection.close());
+
+    const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
+
+    expect((error as { code?: string }).code).toBe('ERR_UMAPI_INVALID_TOKEN');
+    expect((error as Error).message).toMatch(message);
+    expect(inspect(error)).not.toContain('SECRET');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('gets a new token after one 401', async () => {
     const { server, connection, exchanges } = await setUp();
     server.queue({

@@ -1,12 +1,18 @@
 import {
+  type AccessToken,
   type Authenticator,
   computeBackoff,
+  describeType,
+  isSendableToken,
   MAX_RETRY_AFTER_MS,
   parseRetryAfter,
   sleep,
+  UmapiError,
 } from '@umapi/auth-core';
 import { UnavailableError } from './errors.js';
 import type { ConnectionLogger } from './options.js';
+import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
+import { redactText } from './redact.js';
 import {
   type AttemptOutcome,
   errorForStatus,
@@ -15,8 +21,6 @@ import {
   sendAttempt,
   type UmapiResponse,
 } from './request.js';
-import { redactText } from './redact.js';
-import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
 
 /** Statuses that mean "try again later": throttled, bad gateway, unavailable, gateway timeout. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
@@ -188,13 +192,36 @@ async function getToken(
   signal: AbortSignal | undefined,
   rejectedToken: string | undefined,
 ) {
-  const token = await auth.getAccessToken({ signal });
+  const token = checkToken(await auth.getAccessToken({ signal }));
   if (rejectedToken === undefined || token.token !== rejectedToken) {
     return token;
   }
 
   auth.invalidate?.();
-  return auth.getAccessToken({ signal, forceRefresh: true });
+  return checkToken(await auth.getAccessToken({ signal, forceRefresh: true }));
+}
+
+/**
+ * Checks what an authenticator returned before it goes into a header: the
+ * `Headers` class would otherwise throw an error that quotes the token.
+ */
+function checkToken(value: AccessToken): AccessToken {
+  const token: unknown = (value as Partial<AccessToken> | null | undefined)?.token;
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new UmapiError(
+      `The authenticator's getAccessToken() resolved without a token: it must resolve to { token, expiresAt } with token a non-empty string, got ${token === '' ? 'an empty string' : describeType(token)}`,
+      'ERR_UMAPI_INVALID_TOKEN',
+    );
+  }
+
+  if (!isSendableToken(token)) {
+    throw new UmapiError(
+      "The authenticator's getAccessToken() resolved to an invalid token: it contains spaces or characters other than visible ASCII, so it cannot be sent as a bearer token. Trim it where the authenticator reads it",
+      'ERR_UMAPI_INVALID_TOKEN',
+    );
+  }
+
+  return value;
 }
 
 type Classified =

@@ -4,6 +4,7 @@ import { ConfigurationError } from '@umapi/auth-core';
 import { JWTAuth } from '@umapi/auth-jwt';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { propertyRuns } from './property-runs.js';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const PKCS1 = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
@@ -131,6 +132,6 @@ it('JWTAuth accepts a key or throws ConfigurationError', () => {
         }
       },
     ),
-    { numRuns: 400 },
+    { numRuns: propertyRuns(400) },
   );
 });

@@ -1,6 +1,7 @@
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '@umapi/auth-core';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { propertyRuns } from './property-runs.js';
 
 const NOW = Date.UTC(2026, 0, 5, 10, 0, 0);
 
@@ -22,7 +23,7 @@ it('parseRetryAfter never throws on any string', () => {
         }
       },
     ),
-    { numRuns: 2_000 },
+    { numRuns: propertyRuns(2_000) },
   );
 });
 
@@ -31,6 +32,7 @@ it('parseRetryAfter reads delta-seconds exactly', () => {
     fc.property(fc.nat({ max: 10_000_000 }), fc.constantFrom('', ' ', '\t'), (seconds, pad) => {
       expect(parseRetryAfter(`${pad}${seconds}${pad}`, NOW)).toBe(seconds * 1000);
     }),
+    { numRuns: propertyRuns(100) },
   );
 });
 
@@ -46,6 +48,7 @@ it('parseRetryAfter reads HTTP dates against now, up to the bound', () => {
       const expected = Math.min(MAX_RETRY_AFTER_MS, Math.max(0, Date.parse(header) - NOW));
       expect(parseRetryAfter(header, NOW)).toBe(expected);
     }),
+    { numRuns: propertyRuns(100) },
   );
 });
 
@@ -61,5 +64,6 @@ it('parseRetryAfter rejects signed and exotic numbers', () => {
     fc.property(exotic, (value) => {
       expect(parseRetryAfter(value, NOW)).toBeUndefined();
     }),
+    { numRuns: propertyRuns(100) },
   );
 });

@@ -2,6 +2,7 @@ import { isUmapiError } from '@umapi/auth-core';
 import { Connection } from '@umapi/connection';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { propertyRuns } from './property-runs.js';
 import {
   type ScriptedAnswer,
   type ScriptedServer,
@@ -145,6 +146,6 @@ it('users() ends on lastPage or with a typed error', async () => {
         expect(listed).toBe(0);
       }
     }),
-    { numRuns: 300 },
+    { numRuns: propertyRuns(300) },
   );
 });

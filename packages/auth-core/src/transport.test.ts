@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { rootCertificates } from 'node:tls';
 import { inspect } from 'node:util';
 import { fetch as undiciFetch } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CertificateError, ConfigurationError, NetworkError, ProxyError } from './errors.js';
 import { startTestServer, type TestServer } from './test-server.js';
 import {
@@ -11,7 +16,6 @@ import {
   startHttpsServer,
   type TestCertificates,
 } from './test-tls.js';
-import { rootCertificates } from 'node:tls';
 import {
   createTransport,
   SSL_VERIFY_WARNING_CODE,
@@ -166,8 +170,38 @@ describe('createTransport certificates', () => {
     expect((error as CertificateError).systemCode).toBe(code);
   });
 
+  it('keeps NODE_EXTRA_CA_CERTS roots beside ca', () => {
+    const options = tlsOptionsFor(true, [certificates.caCert], [certificates.selfSigned.cert]);
+
+    expect(options.ca).toHaveLength(rootCertificates.length + 2);
+    expect(options.ca?.at(-2)).toBe(certificates.selfSigned.cert);
+    expect(options.ca?.at(-1)).toBe(certificates.caCert);
+  });
+
+  // Node.js 22.15 and later read NODE_EXTRA_CA_CERTS once, at start-up, so
+  // setting it here only works where the transport reads the file itself.
+  it.skipIf(typeof (tls as { getCACertificates?: unknown }).getCACertificates === 'function')(
+    'trusts NODE_EXTRA_CA_CERTS together with ca',
+    async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'umapi-extra-ca-'));
+      onTestFinished(() => rmSync(directory, { recursive: true, force: true }));
+      const file = join(directory, 'extra.pem');
+      writeFileSync(file, certificates.caCert);
+      vi.stubEnv('NODE_EXTRA_CA_CERTS', file);
+      onTestFinished(() => {
+        vi.unstubAllEnvs();
+      });
+      const server = track(await startHttpsServer(certificates.leaf));
+      const transport = transportOf({ env: {}, ca: certificates.selfSigned.cert });
+
+      const response = await transport.fetch(`https://127.0.0.1:${server.port}/`);
+
+      expect(response.status).toBe(200);
+    },
+  );
+
   it('adds extra CAs to the default roots', () => {
-    const options = tlsOptionsFor(true, [certificates.caCert]);
+    const options = tlsOptionsFor(true, [certificates.caCert], []);
 
     expect(options.ca).toHaveLength(rootCertificates.length + 1);
     expect(options.ca?.slice(0, rootCertificates.length)).toEqual([...rootCertificates]);

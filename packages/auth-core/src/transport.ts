@@ -2,6 +2,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, type Dispatcher, ProxyAgent, fetch as undiciFetch } from 'undici';
 import { debug } from './debug.js';
 import { ConfigurationError, type ConfigurationProblem } from './errors.js';
+import { extraCaCertificates } from './extra-ca.js';
 import { toNetworkError } from './network-errors.js';
 import {
   type ProxyEnvironment,
@@ -52,7 +53,8 @@ interface Dispatchers {
  * - Requests to `localhost` and loopback addresses (127.0.0.0/8, `::1`) never
  *   use a proxy, whatever `NO_PROXY` contains: a proxy cannot reach this
  *   machine's loopback interface.
- * - `ca` adds certificates to Node's bundled roots rather than replacing them.
+ * - `ca` adds certificates to Node's bundled roots and to those of
+ *   `NODE_EXTRA_CA_CERTS` rather than replacing them.
  * - A `fetch` option is used as given, without proxy or TLS handling; its
  *   network failures are still mapped to typed errors.
  *
@@ -171,21 +173,21 @@ function readCertificates(
 }
 
 /**
- * Builds the TLS options of the agents. An agent's `ca` replaces Node's roots,
- * so the extra certificates are added to `tls.rootCertificates`.
+ * Builds the TLS options of the agents. An agent's `ca` replaces Node's trust
+ * store, so the `ca` certificates are added to `tls.rootCertificates` and to
+ * those of `NODE_EXTRA_CA_CERTS`, which would otherwise stop being trusted.
  */
 export function tlsOptionsFor(
   sslVerify: boolean,
   ca: readonly string[] | undefined,
+  extra: readonly string[] = extraCaCertificates(),
 ): {
   rejectUnauthorized: boolean;
   ca?: string[];
 } {
-  // NOTE: certificates from NODE_EXTRA_CA_CERTS are not in tls.rootCertificates
-  // and so are not trusted once `ca` is given; add them to `ca` too.
   return {
     rejectUnauthorized: sslVerify,
-    ...(ca === undefined ? {} : { ca: [...rootCertificates, ...ca] }),
+    ...(ca === undefined ? {} : { ca: [...rootCertificates, ...extra, ...ca] }),
   };
 }
 

@@ -63,6 +63,22 @@ describe('umapi failure messages', () => {
     expect(result.exitCode).toBe(1);
   });
 
+  it('gives the advised wait in JSON', async () => {
+    umapi.failNext({ status: 429, retryAfter: 600 });
+    const before = Date.now();
+
+    const result = await runCli(['users', '--json'], { env });
+
+    const report = JSON.parse(result.stderr.trim().split('\n').at(-1) ?? '') as {
+      error: { code: string; codes: string[]; retryAfterMs: number; retryAt: string };
+    };
+    expect(report.error.retryAfterMs).toBe(600_000);
+    expect(Date.parse(report.error.retryAt)).toBeGreaterThanOrEqual(before + 600_000);
+    expect(report.error.codes).toEqual(['ERR_UMAPI_LISTING', 'ERR_UMAPI_UNAVAILABLE', 'ERR_UMAPI_REQUEST']);
+    expect(report.error.code).toBe('ERR_UMAPI_REQUEST');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('prints the server message once', async () => {
     umapi.failNext({ status: 400, body: { message: 'bad page' } });
 

@@ -25,7 +25,21 @@ export interface FailureReport {
   exitCode: number;
   lines: string[];
   /** The same failure for `--json` output. */
-  json: { code: string; message: string; problems?: { field: string; message: string }[] };
+  json: FailureJson;
+}
+
+/** The `error` object of `--json` output. */
+export interface FailureJson {
+  /** `code` of the deepest umapi error in the chain: the one that names the cause. */
+  code: string;
+  message: string;
+  /** `code` of each umapi error in the chain, outermost first. */
+  codes?: string[];
+  /** The wait UMAPI advised, in milliseconds, when it throttled the client. */
+  retryAfterMs?: number;
+  /** The earliest time to run again, as an ISO 8601 UTC time, when UMAPI throttled the client. */
+  retryAt?: string;
+  problems?: { field: string; message: string }[];
 }
 
 // Next steps to suggest, by IMS error code. IMS codes follow OAuth 2.0 (RFC 6749, section 5.2).
@@ -84,10 +98,19 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
   }
 
   const code = isUmapiError(root) ? root.code : 'ERR_UMAPI_UNEXPECTED';
+  const codes = chain.filter(isUmapiError).map((link) => link.code);
+  // A script that schedules itself reads the advised wait here instead of parsing the hint.
+  const retry =
+    throttled?.retryAfterMs === undefined
+      ? {}
+      : {
+          retryAfterMs: throttled.retryAfterMs,
+          retryAt: new Date(Date.now() + throttled.retryAfterMs).toISOString(),
+        };
   return {
     exitCode: ExitCode.remoteFailure,
     lines,
-    json: { code, message: lines.join(' ').replace(/\s+/g, ' ') },
+    json: { code, message: lines.join(' ').replace(/\s+/g, ' '), codes, ...retry },
   };
 }
 

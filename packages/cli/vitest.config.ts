@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
     include: ['src/**/*.test.ts'],
-    testTimeout: 20_000,
+    // Each test starts the command as a child process, and a loaded 2-core
+    // machine can take tens of seconds to start several of them at once.
+    testTimeout: 60_000,
   },
 });

@@ -22,5 +22,12 @@ export {
   DEFAULT_RATE_LIMITS,
   type RateLimits,
 } from './umapi/rate-limits.js';
-export type { GroupSeed, UmapiGroup, UmapiUser, UserSeed, UserType } from './umapi/records.js';
+export type {
+  GroupDetails,
+  GroupSeed,
+  UmapiGroup,
+  UmapiUser,
+  UserSeed,
+  UserType,
+} from './umapi/records.js';
 export type { UmapiRequest } from './umapi/request-log.js';

@@ -33,7 +33,17 @@ async function setUp(options: Omit<FakeUmapiOptions, 'ims'> = {}) {
       body: (await response.json()) as ActionResult & Record<string, unknown>,
     };
   };
-  return { umapi, post };
+
+  /** Lists the emails of a group's members with the group-member listing. */
+  const members = async (groupName: string): Promise<string[]> => {
+    const response = await fetch(
+      `${umapi.url}/users/${umapi.orgId}/0/${encodeURIComponent(groupName)}`,
+      { headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId } },
+    );
+    const body = (await response.json()) as { users?: Array<{ email: string }> };
+    return (body.users ?? []).map((user) => user.email);
+  };
+  return { umapi, post, members };
 }
 
 const SUCCESS = {
@@ -331,4 +341,244 @@ describe('fake UMAPI actions', () => {
       expect(String(answer.body.result)).toMatch(/^error\./);
     });
   }
+});
+
+/** Summarizes each error of an action response as its index, step and error code. */
+function errorSummary(
+  body: ActionResult,
+): Array<{ index: number; step: number; errorCode: string }> {
+  return body.errors.map(({ index, step, errorCode }) => ({ index, step, errorCode }));
+}
+
+const PROFILE = 'Default All Apps configuration';
+
+describe('fake UMAPI user group actions', () => {
+  it('creates a group with a description', async () => {
+    const { umapi, post } = await setUp();
+    const answer = await post([
+      {
+        usergroup: 'Contractors',
+        do: [{ createUserGroup: { option: 'ignoreIfAlreadyExists', description: 'External' } }],
+      },
+    ]);
+
+    expect(answer).toEqual({ status: 200, body: SUCCESS });
+    expect(umapi.getGroup('contractors')).toMatchObject({
+      groupName: 'Contractors',
+      type: 'USER_GROUP',
+      description: 'External',
+      productProfiles: [],
+    });
+  });
+
+  it('applies the create option to an existing group', async () => {
+    const { umapi, post } = await setUp();
+    const { body } = await post([
+      { usergroup: 'Sales', do: [{ createUserGroup: { description: 'Plain' } }] },
+      {
+        usergroup: 'Support',
+        do: [{ createUserGroup: { option: 'ignoreIfAlreadyExists', description: 'Ignored' } }],
+      },
+      {
+        usergroup: 'Engineering',
+        do: [{ createUserGroup: { option: 'updateIfAlreadyExists', description: 'Builders' } }],
+      },
+    ]);
+
+    expect(errorSummary(body)).toEqual([
+      { index: 0, step: 0, errorCode: 'error.group.already_exists' },
+    ]);
+    expect(umapi.getGroup('Sales')?.description).toBeUndefined();
+    expect(umapi.getGroup('Support')?.description).toBeUndefined();
+    expect(umapi.getGroup('Engineering')?.description).toBe('Builders');
+  });
+
+  it('renames a group and keeps its members', async () => {
+    const { umapi, post, members } = await setUp();
+    const { body } = await post([
+      {
+        usergroup: 'Sales',
+        do: [{ updateUserGroup: { name: 'Revenue', description: 'Renamed' } }],
+      },
+    ]);
+
+    expect(body).toEqual(SUCCESS);
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Revenue']);
+    expect(umapi.getUser('bo@example.com')?.groups).toEqual(['Revenue', 'Support']);
+    expect(umapi.getGroup('Sales')).toBeUndefined();
+    expect(umapi.getGroup('Revenue')).toMatchObject({ memberCount: 2, description: 'Renamed' });
+    expect(await members('Revenue')).toEqual(['ana@example.com', 'bo@example.com']);
+  });
+
+  it('renames a group of generated users', async () => {
+    const { umapi, post } = await setUp({ users: 100 });
+    const before = umapi.getGroup('Engineering')?.memberCount;
+
+    await post([{ usergroup: 'Engineering', do: [{ updateUserGroup: { name: 'Builders' } }] }]);
+
+    expect(umapi.getUser('user000000@example.com')?.groups).toEqual(['Builders']);
+    expect(umapi.getGroup('Builders')?.memberCount).toBe(before);
+    expect(before).toBeGreaterThan(0);
+  });
+
+  it('runs steps after a rename on the new name', async () => {
+    const { umapi, post } = await setUp();
+    const { body } = await post([
+      {
+        usergroup: 'Support',
+        do: [{ updateUserGroup: { name: 'Help desk' } }, { add: { user: ['ana@example.com'] } }],
+      },
+    ]);
+
+    expect(body).toEqual(SUCCESS);
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Sales', 'Help desk']);
+  });
+
+  it('rejects a rename to a taken name', async () => {
+    const { umapi, post } = await setUp();
+    const { body } = await post([
+      { usergroup: 'Sales', do: [{ updateUserGroup: { name: 'support' } }] },
+    ]);
+
+    expect(errorSummary(body)).toEqual([
+      { index: 0, step: 0, errorCode: 'error.group.already_exists' },
+    ]);
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Sales']);
+  });
+
+  it('adds and removes users', async () => {
+    const { umapi, post, members } = await setUp();
+    const { body } = await post([
+      { usergroup: 'Support', do: [{ add: { user: ['ana@example.com', 'ANA@example.com'] } }] },
+      { usergroup: 'Sales', do: [{ remove: { user: ['bo@example.com'] } }] },
+    ]);
+
+    expect(body).toMatchObject({ result: 'success', completed: 2 });
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Sales', 'Support']);
+    expect(umapi.getUser('bo@example.com')?.groups).toEqual(['Support']);
+    expect(await members('Sales')).toEqual(['ana@example.com']);
+  });
+
+  it('reports unknown users and groups', async () => {
+    const { umapi, post } = await setUp();
+    const { body } = await post([
+      {
+        usergroup: 'Support',
+        requestID: 'ghost',
+        do: [{ add: { user: ['ana@example.com', 'ghost@example.com'] } }],
+      },
+      { usergroup: 'Nope', do: [{ add: { user: ['ana@example.com'] } }] },
+      { usergroup: 'Nope', do: [{ deleteUserGroup: {} }] },
+      { usergroup: 'Nope', do: [{ updateUserGroup: { description: 'x' } }] },
+    ]);
+
+    expect(body).toMatchObject({ result: 'error', completed: 0, notCompleted: 4 });
+    expect(errorSummary(body)).toEqual([
+      { index: 0, step: 0, errorCode: 'error.user.nonexistent' },
+      { index: 1, step: 0, errorCode: 'error.group.not_found' },
+      { index: 2, step: 0, errorCode: 'error.group.not_found' },
+      { index: 3, step: 0, errorCode: 'error.group.not_found' },
+    ]);
+    expect(body.errors[0]?.requestID).toBe('ghost');
+    // The failed step changed no user, not even the one it found.
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Sales']);
+  });
+
+  it('assigns and removes product profiles', async () => {
+    const { umapi, post } = await setUp({
+      groups: [
+        { groupName: 'Sales' },
+        { groupName: PROFILE, type: 'PRODUCT_PROFILE', productName: 'All Apps' },
+        { groupName: 'Acrobat Pro', type: 'PRODUCT_PROFILE', productName: 'Acrobat' },
+      ],
+    });
+
+    await post([{ usergroup: 'Sales', do: [{ add: { productConfiguration: [PROFILE] } }] }]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual([PROFILE]);
+
+    await post([{ usergroup: 'Sales', do: [{ add: 'all' }] }]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual([PROFILE, 'Acrobat Pro']);
+
+    await post([{ usergroup: 'Sales', do: [{ remove: { productConfiguration: [PROFILE] } }] }]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual(['Acrobat Pro']);
+
+    await post([{ usergroup: 'Sales', do: [{ remove: 'all' }] }]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual([]);
+  });
+
+  it('reports an unknown product profile', async () => {
+    const { umapi, post } = await setUp();
+    const { body } = await post([
+      {
+        usergroup: 'Sales',
+        do: [
+          { add: { productConfiguration: [PROFILE] } },
+          { add: { productConfiguration: ['No such profile'] } },
+        ],
+      },
+      // A user group is not a product profile.
+      { usergroup: 'Support', do: [{ add: { productConfiguration: ['Sales'] } }] },
+    ]);
+
+    expect(errorSummary(body)).toEqual([
+      { index: 0, step: 1, errorCode: 'error.group.not_found' },
+      { index: 1, step: 0, errorCode: 'error.group.not_found' },
+    ]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual([PROFILE]);
+    expect(umapi.getGroup('Support')?.productProfiles).toEqual([]);
+  });
+
+  for (const list of ['user', 'productConfiguration'] as const) {
+    it(`rejects 11 entries in ${list} with 400`, async () => {
+      const { umapi, post } = await setUp();
+      const names = Array.from({ length: 11 }, (_, index) => `u${index}@example.com`);
+      const { status, body } = await post([
+        { usergroup: 'Support', do: [{ updateUserGroup: { description: 'Changed' } }] },
+        { usergroup: 'Sales', do: [{ add: { [list]: names } }] },
+      ]);
+
+      expect(status).toBe(400);
+      expect(String(body.message)).toContain(`11 entries in "${list}"`);
+      expect(umapi.getGroup('Support')?.description).toBeUndefined();
+    });
+  }
+
+  it('accepts 10 users in one step', async () => {
+    const users = Array.from({ length: 10 }, (_, index) => ({ email: `u${index}@example.com` }));
+    const { umapi, post } = await setUp({ users });
+    const { body } = await post([
+      { usergroup: 'Sales', do: [{ add: { user: users.map((user) => user.email) } }] },
+    ]);
+
+    expect(body).toEqual(SUCCESS);
+    expect(umapi.getGroup('Sales')?.memberCount).toBe(10);
+  });
+
+  it('leaves groups unchanged in test mode', async () => {
+    const { umapi, post } = await setUp({ users: 20 });
+    const { body } = await post(
+      [
+        {
+          usergroup: 'Engineering',
+          do: [
+            { updateUserGroup: { name: 'Builders', description: 'x' } },
+            { add: { user: ['user000001@example.org'] } },
+            { add: { productConfiguration: [PROFILE] } },
+          ],
+        },
+        { usergroup: 'New', do: [{ createUserGroup: { description: 'y' } }] },
+        { usergroup: 'Sales', do: [{ deleteUserGroup: {} }] },
+      ],
+      '?testOnly=true',
+    );
+
+    expect(body).toMatchObject({ result: 'success', completed: 0, completedInTestMode: 3 });
+    expect(umapi.getGroup('Builders')).toBeUndefined();
+    expect(umapi.getGroup('Engineering')).toMatchObject({ productProfiles: [] });
+    expect(umapi.getGroup('Engineering')?.description).toBeUndefined();
+    expect(umapi.getGroup('New')).toBeUndefined();
+    expect(umapi.getGroup('Sales')).toBeDefined();
+    expect(umapi.getUser('user000000@example.com')?.groups).toEqual(['Engineering']);
+    expect(umapi.getUser('user000001@example.org')?.groups).toEqual(['Marketing']);
+  });
 });

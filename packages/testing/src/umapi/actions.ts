@@ -1,10 +1,14 @@
 import type { Directory } from './directory.js';
 import type { UmapiUser, UserType } from './records.js';
+import { StepError } from './step-error.js';
+import { runUserGroupCommand } from './user-group-commands.js';
 
 /** Most user or user-group entries UMAPI accepts in one action request. */
 export const MAX_ACTIONS_PER_REQUEST = 10;
 /** Most groups UMAPI accepts in one add or remove step. */
 export const MAX_GROUPS_PER_STEP = 10;
+/** Maximum number of groups, users or product profiles in one list of an add or remove step. */
+export const MAX_ITEMS_PER_LIST = MAX_GROUPS_PER_STEP;
 
 /** One failed step in an action response. */
 export interface ActionError {
@@ -43,15 +47,6 @@ export interface ActionRejection {
 
 type ActionEntry = Record<string, unknown> & { do: unknown[] };
 
-class StepError extends Error {
-  constructor(
-    readonly errorCode: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Checks the request-level limits and shape. UMAPI rejects the whole request
  * with 400 when it breaks a documented limit, before running any action.
@@ -74,10 +69,10 @@ export function validateActionRequest(body: unknown): ActionRejection | ActionEn
     if (shapeProblem) return { message: shapeProblem };
 
     for (const [step, command] of (entry as ActionEntry).do.entries()) {
-      const groupCount = countGroups(command);
-      if (groupCount > MAX_GROUPS_PER_STEP) {
+      const longest = longestList(command);
+      if (longest && longest.count > MAX_ITEMS_PER_LIST) {
         return {
-          message: `Action ${index} step ${step} names ${groupCount} groups, but at most ${MAX_GROUPS_PER_STEP} are allowed per add or remove step.`,
+          message: `Action ${index} step ${step} names ${longest.count} entries in "${longest.key}", but at most ${MAX_ITEMS_PER_LIST} are allowed per list of an add or remove step.`,
         };
       }
     }
@@ -105,16 +100,19 @@ function checkEntryShape(entry: unknown, index: number): string | undefined {
   return undefined;
 }
 
-function countGroups(command: unknown): number {
+/** Returns the name and length of the longest list in an add or remove step, such as `user`. */
+function longestList(command: unknown): { key: string; count: number } | undefined {
   const [name, params] = Object.entries(command as object)[0] ?? [];
-  if (name !== 'add' && name !== 'remove') return 0;
-  if (typeof params !== 'object' || params === null) return 0;
+  if (name !== 'add' && name !== 'remove') return undefined;
+  if (typeof params !== 'object' || params === null) return undefined;
 
-  let count = 0;
-  for (const list of Object.values(params)) {
-    if (Array.isArray(list)) count += list.length;
+  let longest: { key: string; count: number } | undefined;
+  for (const [key, list] of Object.entries(params)) {
+    if (Array.isArray(list) && list.length > (longest?.count ?? -1)) {
+      longest = { key, count: list.length };
+    }
   }
-  return count;
+  return longest;
 }
 
 /**
@@ -166,11 +164,13 @@ function runAction(
   directory: Directory,
   action: ActionEntry,
 ): { step: number; error: StepError } | undefined {
+  // A rename step changes the name that the action's later steps find the group by.
+  let groupName = String(action.usergroup);
   for (const [step, command] of action.do.entries()) {
     const [name, params] = Object.entries(command as object)[0]!;
     try {
       if (typeof action.user === 'string') runUserCommand(directory, action.user, name, params);
-      else runUserGroupCommand(directory, String(action.usergroup), name, params);
+      else groupName = runUserGroupCommand(directory, groupName, name, params);
     } catch (error) {
       if (error instanceof StepError) return { step, error };
       throw error;
@@ -314,36 +314,6 @@ function groupNames(directory: Directory, params: unknown, mustExist: boolean): 
       `Group ${groupName} does not exist in this organization.`,
     );
   });
-}
-
-function runUserGroupCommand(
-  directory: Directory,
-  groupName: string,
-  name: string,
-  params: unknown,
-): void {
-  if (name === 'createUserGroup') {
-    if (directory.findGroup(groupName)) {
-      const option = (params as Record<string, unknown> | null)?.option;
-      if (option === 'ignoreIfAlreadyExists' || option === 'updateIfAlreadyExists') return;
-      throw new StepError('error.group.already_exists', `Group ${groupName} already exists.`);
-    }
-    directory.addGroup({ groupName });
-    return;
-  }
-
-  if (name === 'deleteUserGroup') {
-    if (!directory.findGroup(groupName)) {
-      throw new StepError(
-        'error.group.not_found',
-        `Group ${groupName} does not exist in this organization.`,
-      );
-    }
-    directory.removeGroup(groupName);
-    return;
-  }
-
-  throw new StepError('error.command.unknown', `Unknown user group command ${name}.`);
 }
 
 function stringOr(value: unknown, fallback: string): string {

@@ -1,5 +1,6 @@
 import {
   GENERATED_DOMAINS,
+  type GroupDetails,
   type GroupSeed,
   type UmapiGroup,
   type UmapiUser,
@@ -19,6 +20,10 @@ interface GroupRecord {
   groupName: string;
   type: UmapiGroup['type'];
   productName: string | undefined;
+  /** Set by a createUserGroup or updateUserGroup step. */
+  description: string | undefined;
+  /** Names of the product profiles assigned to this user group. Replaced, never changed in place. */
+  productProfiles: readonly string[];
 }
 
 /** Options of a {@link Directory}. */
@@ -185,6 +190,8 @@ export class Directory {
       groupName: seed.groupName,
       type: seed.type ?? 'USER_GROUP',
       productName: seed.productName,
+      description: undefined,
+      productProfiles: [],
     };
     this.#nextGroupId = Math.max(this.#nextGroupId, group.groupId) + 1;
     this.#groups.set(seed.groupName.toLowerCase(), group);
@@ -210,6 +217,61 @@ export class Directory {
     }
     this.#groups.delete(name.toLowerCase());
     this.#touch();
+  }
+
+  /** Replaces the description or product profiles of a group. {@link renameGroup} changes the name. */
+  updateGroup(
+    name: string,
+    fields: Partial<Pick<GroupRecord, 'description' | 'productProfiles'>>,
+  ): void {
+    const group = this.findGroup(name);
+    if (!group) return;
+
+    this.#groups.set(name.toLowerCase(), { ...group, ...fields });
+    this.#touch();
+  }
+
+  /**
+   * Renames a group, and its members keep it: every user whose `groups`
+   * contains it gets the new name in the same position, generated users
+   * included. The caller checks that the new name is free.
+   */
+  renameGroup(oldName: string, newName: string): void {
+    const group = this.findGroup(oldName);
+    if (!group) return;
+
+    const previous = group.groupName;
+    for (const ref of this.listUsers({ group: previous })) {
+      // Unchanged generated users take their group from #memberGroupNames, updated below.
+      if (typeof ref === 'number' && !this.#overrides.has(ref)) continue;
+
+      const user = this.user(ref);
+      this.replaceUser(ref, {
+        ...user,
+        groups: user.groups.map((member) =>
+          member.toLowerCase() === previous.toLowerCase() ? newName : member,
+        ),
+      });
+    }
+
+    // A new array, because a clone made for test mode shares the old one.
+    this.#memberGroupNames = this.#memberGroupNames.map((member) =>
+      member.toLowerCase() === previous.toLowerCase() ? newName : member,
+    );
+    this.#groups.delete(oldName.toLowerCase());
+    this.#groups.set(newName.toLowerCase(), { ...group, groupName: newName });
+    this.#touch();
+  }
+
+  /** Reads one group with its description and product profiles, or `undefined`. */
+  groupDetails(name: string): GroupDetails | undefined {
+    const group = this.findGroup(name);
+    if (!group) return undefined;
+
+    const listed = this.listGroups().find((candidate) => candidate.groupId === group.groupId)!;
+    const details: GroupDetails = { ...listed, productProfiles: [...group.productProfiles] };
+    if (group.description !== undefined) details.description = group.description;
+    return details;
   }
 
   /** Lists every group with its current member count, in creation order. */

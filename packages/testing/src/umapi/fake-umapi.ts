@@ -14,6 +14,7 @@ import {
 } from './rate-limits.js';
 import {
   DEFAULT_GROUPS,
+  type GroupDetails,
   type GroupSeed,
   type UmapiGroup,
   type UmapiUser,
@@ -91,6 +92,8 @@ export interface FakeUmapi {
   getUser(email: string): UmapiUser | undefined;
   /** Every group with its member count. */
   listGroups(): UmapiGroup[];
+  /** A copy of the group with this name (matched without regard to case) and its description and product profiles, or `undefined`. */
+  getGroup(name: string): GroupDetails | undefined;
   /** Adds a user outside of any request. Throws if the email exists. */
   addUser(seed: UserSeed): UmapiUser;
   /** Adds a group outside of any request. */
@@ -176,6 +179,7 @@ export async function startFakeUmapi(options: FakeUmapiOptions): Promise<FakeUma
       return found ? { ...found.user, groups: [...found.user.groups] } : undefined;
     },
     listGroups: () => state.directory.listGroups(),
+    getGroup: (name) => state.directory.groupDetails(name),
     addUser(seed) {
       if (state.directory.findUser(seed.email))
         throw new TypeError(`addUser(): user ${seed.email} already exists.`);

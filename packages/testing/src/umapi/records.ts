@@ -39,6 +39,14 @@ export interface UmapiGroup {
   productName?: string;
 }
 
+/** A group with the fields that group listings leave out, as `FakeUmapi.getGroup()` returns it. */
+export interface GroupDetails extends UmapiGroup {
+  /** The description set by a createUserGroup or updateUserGroup step, if any. */
+  description?: string;
+  /** Names of the product profiles assigned to this user group by `add: { productConfiguration }` steps. */
+  productProfiles: string[];
+}
+
 /** A user to seed the fake with: `email` is required, every other field has a default. */
 export type UserSeed = Partial<UmapiUser> & {
   /** The user's email address. */

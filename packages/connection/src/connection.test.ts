@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import {
   type Authenticator,
@@ -508,6 +509,63 @@ describe('Connection.request', () => {
     expect((error as Error).name).toBe('AbortError');
     expect(server.requests).toHaveLength(0);
     expect(exchanges.count).toBe(0);
+  });
+
+  it('rejects when aborted in flight', async () => {
+    const { server, connection } = await setUp();
+    server.queue({ status: 200, body: { result: 'success' }, delayMs: 60_000 });
+    const controller = new AbortController();
+
+    const pending = connection
+      .request('groups/x/0', { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    await until(() => server.requests.length === 1);
+    controller.abort(new Error('stopped by test'));
+    const error = await pending;
+
+    expect((error as Error).message).toBe('stopped by test');
+    expect(server.requests).toHaveLength(1);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects when aborted mid-body', async () => {
+    const responses = { count: 0 };
+    const countingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      responses.count += 1;
+      return response;
+    };
+    const { server, connection } = await setUp({ fetch: countingFetch });
+    server.queue({ status: 200, body: { result: 'success' }, stallBodyMs: 60_000 });
+    const controller = new AbortController();
+
+    const pending = connection
+      .request('groups/x/0', { signal: controller.signal })
+      .catch((caught: unknown) => caught);
+    await until(() => responses.count === 1);
+    controller.abort(new Error('stopped by test'));
+    const error = await pending;
+
+    expect((error as Error).message).toBe('stopped by test');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('removes its abort listener after each attempt', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(() => ({
+      status: 200,
+      body: { result: 'success', groups: [], lastPage: true },
+    }));
+    server.queue({ status: 503 });
+    const controller = new AbortController();
+
+    await connection.request('groups/x/0', { signal: controller.signal });
+    for await (const _group of connection.groups({ signal: controller.signal })) {
+      // Reads the listing to its end.
+    }
+
+    expect(server.requests).toHaveLength(3);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it.each([

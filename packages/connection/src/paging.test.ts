@@ -108,6 +108,87 @@ describe('Connection.users', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('serves concurrent next() calls in order', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(pagedUsers(5, 2));
+    const iterator = connection.users()[Symbol.asyncIterator]();
+
+    const results = await Promise.all(Array.from({ length: 7 }, () => iterator.next()));
+
+    expect(results.map((result) => result.value?.email)).toEqual([
+      'user0@example.com',
+      'user1@example.com',
+      'user2@example.com',
+      'user3@example.com',
+      'user4@example.com',
+      undefined,
+      undefined,
+    ]);
+    expect(results.map((result) => result.done)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('goes past an empty page that is not the last', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(
+      pagedUsers(6, 2, (page) =>
+        page === 1
+          ? { status: 200, body: { result: 'success', lastPage: false, users: [] } }
+          : undefined,
+      ),
+    );
+
+    const users = await collect(connection.users());
+
+    expect(users.map((user) => user.email)).toEqual([
+      'user0@example.com',
+      'user1@example.com',
+      'user4@example.com',
+      'user5@example.com',
+    ]);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('ends after a failed page without another request', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(
+      pagedUsers(10, 2, (page) => (page === 1 ? { status: 400, body: {} } : undefined)),
+    );
+    const iterator = connection.users()[Symbol.asyncIterator]();
+    await iterator.next();
+    await iterator.next();
+
+    const failure = await iterator.next().catch((caught: unknown) => caught);
+    const after = await iterator.next();
+
+    expect(failure).toBeInstanceOf(ListingError);
+    expect(after).toEqual({ done: true, value: undefined });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('ends at return() while a page loads', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(pagedUsers(10, 2));
+    const iterator = connection.users()[Symbol.asyncIterator]();
+
+    const first = iterator.next();
+    const ended = await iterator.return?.();
+    const after = await iterator.next();
+
+    expect((await first).value?.email).toBe('user0@example.com');
+    expect(ended).toEqual({ done: true, value: undefined });
+    expect(after).toEqual({ done: true, value: undefined });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('sends the domain and group filters', async () => {
     const { server, connection } = await setUp();
     server.setDefault(pagedUsers(3, 100));

@@ -25,26 +25,117 @@ export interface ListingSpec {
  * @throws ListingError naming the page, with the request's error as `cause`.
  * @throws The signal's reason when the caller aborts.
  */
-export async function* listItems<Item>(spec: ListingSpec): AsyncGenerator<Item, void, undefined> {
-  let itemsRead = 0;
+export function listItems<Item>(spec: ListingSpec): AsyncIterableIterator<Item> {
+  return new ListingIterator<Item>(spec);
+}
 
-  for (let page = 0; ; page += 1) {
-    const response = await fetchListingPage(spec, page, itemsRead);
-    if (response === undefined) {
-      return;
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * The iterator behind {@link listItems}. It is a class rather than an async
+ * generator because a generator spends extra microtask turns on every
+ * `yield`, a measurable part of the time to list 100,000 users. Like a
+ * generator, it serves calls in order, so a `next()` made while a page loads
+ * waits for that page.
+ */
+class ListingIterator<Item> implements AsyncIterableIterator<Item> {
+  readonly #spec: ListingSpec;
+  #items: readonly Item[] = [];
+  #index = 0;
+  #page = 0;
+  #itemsRead = 0;
+  /** The headers and `lastPage` flag of the page in `#items`, or undefined before the first page. */
+  #current: { headers: Headers; lastPage: boolean } | undefined;
+  #finished = false;
+  #loading: Promise<IteratorResult<Item>> | undefined;
+
+  constructor(spec: ListingSpec) {
+    this.#spec = spec;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Item>> {
+    if (this.#loading !== undefined) {
+      const next = () => this.next();
+      return this.#loading.then(next, next);
     }
 
-    const { items, lastPage } = readPage<Item>(spec, page, itemsRead, response);
-    for (const item of items) {
-      yield item;
-    }
-    itemsRead += items.length;
-
-    if (lastPage) {
-      return;
+    if (this.#index < this.#items.length) {
+      const value = this.#items[this.#index] as Item;
+      this.#index += 1;
+      return Promise.resolve({ done: false, value });
     }
 
-    checkPageCount(spec, page, itemsRead, response.headers);
+    if (this.#finished) {
+      return Promise.resolve(DONE);
+    }
+
+    const loading = this.#readNextPage();
+    this.#loading = loading;
+    return loading.finally(() => {
+      this.#loading = undefined;
+    });
+  }
+
+  /** Ends the listing early, as `break` in a `for await` loop does. No further page is requested. */
+  async return(): Promise<IteratorResult<Item>> {
+    await this.#loading?.catch(() => undefined);
+    this.#finish();
+    return DONE;
+  }
+
+  // After the last item of a page, the steps follow the listing contract in
+  // order. Count the page's items, stop on `lastPage`, check the page count,
+  // and only then request the next page.
+  async #readNextPage(): Promise<IteratorResult<Item>> {
+    try {
+      for (;;) {
+        if (this.#current !== undefined) {
+          this.#itemsRead += this.#items.length;
+          if (this.#current.lastPage) {
+            this.#finish();
+            return DONE;
+          }
+
+          checkPageCount(this.#spec, this.#page, this.#itemsRead, this.#current.headers);
+          this.#page += 1;
+        }
+
+        const response = await fetchListingPage(this.#spec, this.#page, this.#itemsRead);
+        if (response === undefined) {
+          this.#finish();
+          return DONE;
+        }
+
+        const { items, lastPage } = readPage<Item>(
+          this.#spec,
+          this.#page,
+          this.#itemsRead,
+          response,
+        );
+        this.#items = items;
+        this.#index = 0;
+        this.#current = { headers: response.headers, lastPage };
+
+        // An empty page that is not the last one goes straight on to the next page.
+        if (items.length > 0) {
+          this.#index = 1;
+          return { done: false, value: items[0] as Item };
+        }
+      }
+    } catch (error) {
+      this.#finish();
+      throw error;
+    }
+  }
+
+  #finish(): void {
+    this.#finished = true;
+    this.#items = [];
+    this.#index = 0;
   }
 }
 

@@ -10,6 +10,8 @@ const PAGE_SIZE = 200;
 const ROUNDS = 7;
 const TARGET_RATIO = 1.3;
 const TARGET_HEAP_BYTES = 50 * 2 ** 20;
+// A User-Agent of the same length as the connection's, so that the header bytes match.
+const RAW_USER_AGENT = `umapi-client/0.0.0 Node.js/${process.versions.node} (${process.platform})`;
 
 export async function benchListUsers() {
   const ims = await startFakeIms();
@@ -19,16 +21,21 @@ export async function benchListUsers() {
     const auth = new OAuthS2S(await ims.createOAuthCredentials());
     const connection = new Connection({ auth, endpoint: umapi.url, rateLimits: false });
     const { token } = await auth.getAccessToken();
-    const headers = {
-      Authorization: `Bearer ${token}`,
-      'x-api-key': auth.clientId,
-      Accept: 'application/json',
-    };
     const pagesUrl = `${umapi.url}/users/${encodeURIComponent(umapi.orgId)}`;
 
+    // The raw loop sends the same six headers as the connection, with a new
+    // X-Request-Id per page, so that both loops put the same bytes on the wire.
     async function rawLoop() {
       let users = 0;
       for (let page = 0; ; page += 1) {
+        const headers = {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          'User-Agent': RAW_USER_AGENT,
+          Authorization: `Bearer ${token}`,
+          'x-api-key': auth.clientId,
+          'X-Request-Id': `${connection.connectionId}_${Date.now()}`,
+        };
         const response = await fetch(`${pagesUrl}/${page}`, { headers });
         const body = await response.json();
         users += body.users.length;

@@ -23,19 +23,29 @@ export { RETRYABLE_STATUSES } from './retry.js';
 export type { ConnectionStatus, LocalStatus, ServerStatus } from './status.js';
 export { buildUserAgent, CLIENT_VERSION } from './user-agent.js';
 export {
-  ActionValidationError,
+  type Action,
   type ActionError,
+  type ActionJson,
+  ActionValidationError,
   type ActionWarning,
   type CreateOption,
   type CreateUserFields,
+  type CreateUserGroupFields,
   type ExecuteResult,
   type GroupListJson,
+  type ProductListJson,
   type SyncMarker,
   UMAPI_LIMITS,
   type UpdateUserFields,
+  type UpdateUserGroupFields,
   UserAction,
   type UserActionJson,
   type UserActionOptions,
+  UserGroupAction,
+  type UserGroupActionJson,
+  type UserGroupActionOptions,
+  type UserGroupStepJson,
+  type UserListJson,
   type UserStepJson,
 } from './actions/index.js';
 export {

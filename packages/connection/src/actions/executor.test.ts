@@ -12,7 +12,7 @@ interface Recorded {
 
 type Responder = (body: UserActionJson[], index: number) => unknown;
 
-const success = (body: UserActionJson[]) => ({
+const success = (body: readonly unknown[]) => ({
   result: 'success',
   completed: body.length,
   notCompleted: 0,
@@ -22,9 +22,11 @@ const success = (body: UserActionJson[]) => ({
 function recording(respond: Responder = success) {
   const requests: Recorded[] = [];
   const executor = createActionExecutor({
+    // These tests send user actions only; group actions have their own recorder.
     send: async (body, options) => {
-      requests.push({ body: structuredClone(body), options });
-      return respond(body, requests.length - 1);
+      const userEntries = body as UserActionJson[];
+      requests.push({ body: structuredClone(userEntries), options });
+      return respond(userEntries, requests.length - 1);
     },
   });
   return { executor, requests };

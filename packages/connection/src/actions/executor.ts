@@ -3,9 +3,19 @@ import { debug } from '@umapi/auth-core';
 import { ActionValidationError } from './errors.js';
 import { parseActionResponse } from './response.js';
 import { type ActionPiece, splitAction } from './split.js';
-import { UMAPI_LIMITS, type UserActionJson } from './types.js';
+import {
+  type ActionJson,
+  UMAPI_LIMITS,
+  type UserActionJson,
+  type UserGroupActionJson,
+} from './types.js';
 import { UserAction } from './user-action.js';
-import { checkActionJson } from './validate.js';
+import { UserGroupAction } from './user-group-action.js';
+import { checkActionJson, isPlainObject } from './validate.js';
+import { checkUserGroupActionJson } from './validate-user-group.js';
+
+/** An action `execute()` accepts: from a builder, or in UMAPI's wire form. */
+export type Action = UserAction | UserActionJson | UserGroupAction | UserGroupActionJson;
 
 /** The `Pragma` marker that marks the start or end of a sync run for UMAPI. */
 export type SyncMarker = 'umapi-sync-start' | 'umapi-sync-end';
@@ -18,8 +28,10 @@ export interface ActionError {
   step?: number;
   /** The action's `requestID`, as UMAPI echoed it or as the action set it. */
   requestID?: string;
-  /** The user ID of the action, as UMAPI echoed it or as the action set it. */
+  /** The user ID of a user action, as UMAPI echoed it or as the action set it. */
   user?: string;
+  /** The group name of a user group action, as sent in the failed entry (after any rename in earlier entries). */
+  usergroup?: string;
   /**
    * UMAPI's error code (such as `error.user.nonexistent`), or the client's code when
    * the request itself failed. `ABORT_ERR` when the caller's signal aborted the
@@ -29,7 +41,7 @@ export interface ActionError {
   /** UMAPI's message, or the client's message when the request failed or its response was unreadable. */
   message: string;
   /** The caller's action, the same object that was passed in. */
-  action: UserAction | UserActionJson;
+  action: Action;
   /** The error thrown by the request, when the request failed as a whole; the signal's reason when the caller aborted it. */
   cause?: unknown;
 }
@@ -44,12 +56,14 @@ export interface ActionWarning {
   requestID?: string;
   /** The user ID, when UMAPI echoed it. */
   user?: string;
+  /** The group name of a user group action, as sent in the entry. */
+  usergroup?: string;
   /** UMAPI's warning code. */
   warningCode: string;
   /** UMAPI's warning message. */
   message: string;
   /** The caller's action, the same object that was passed in. */
-  action: UserAction | UserActionJson;
+  action: Action;
 }
 
 /** Outcome of one `execute()` or `executeQueued()` call. */
@@ -77,7 +91,7 @@ export interface ActionSendOptions {
  * Sends one action request (`POST action/{orgId}`) and resolves to the parsed
  * response body. Retries belong here: the executor never sends a request twice.
  */
-export type ActionSender = (body: UserActionJson[], options: ActionSendOptions) => Promise<unknown>;
+export type ActionSender = (body: ActionJson[], options: ActionSendOptions) => Promise<unknown>;
 
 /** Options of {@link createActionExecutor}. */
 export interface ActionExecutorOptions {
@@ -99,7 +113,7 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-/** Queues user actions and sends them in batches that fit UMAPI's limits. */
+/** Queues user and user group actions and sends them in batches that fit UMAPI's limits. */
 export interface ActionExecutor {
   /**
    * Checks and queues actions, then sends full batches of 10 entries, or
@@ -111,10 +125,7 @@ export interface ActionExecutor {
    * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
    * @throws The signal's `reason` when the signal was aborted before the call.
    */
-  execute(
-    actions: readonly (UserAction | UserActionJson)[],
-    options?: ExecuteOptions,
-  ): Promise<ExecuteResult>;
+  execute(actions: readonly Action[], options?: ExecuteOptions): Promise<ExecuteResult>;
   /** Sends every queued action. */
   executeQueued(options?: { signal?: AbortSignal }): Promise<ExecuteResult>;
   /**
@@ -140,15 +151,19 @@ export interface ActionExecutor {
 
 interface Submission {
   actionIndex: number;
-  action: UserAction | UserActionJson;
+  action: Action;
   piecesLeft: number;
   failed: boolean;
 }
 
 interface QueuedPiece extends ActionPiece {
   owner: Submission;
-  /** The user ID with its domain, lower case: entries for one user never share a request. */
-  userKey: string;
+  /**
+   * The users or groups the entry acts on, lower case: the user ID with its
+   * domain, or every name the group has in the entry. Entries that share a
+   * key never share a request.
+   */
+  subjectKeys: string[];
 }
 
 interface CallResult {
@@ -164,10 +179,10 @@ interface CallResult {
  *
  * Batching rules:
  * - a request contains at most 10 entries, an entry at most 10 steps and an
- *   add or remove step at most 10 groups. Larger actions are split into
- *   several entries for the same user, in order;
- * - two entries for the same user never go in one request, because UMAPI
- *   does not promise to run the entries of one request in order;
+ *   add or remove step at most 10 groups, users or product profiles. Larger
+ *   actions are split into several entries for the same user or group, in order;
+ * - two entries for the same user or group never go in one request, because
+ *   UMAPI does not promise to run the entries of one request in order;
  * - every error is reported against the caller's action and step;
  * - a request that throws (for example `UnavailableError` after its retries)
  *   marks its actions as failed, and the following requests are still sent.
@@ -209,14 +224,16 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
 
   function takeBatch(): QueuedPiece[] {
     const batch: QueuedPiece[] = [];
-    const users = new Set<string>();
+    const subjects = new Set<string>();
     while (queue.length > 0 && batch.length < UMAPI_LIMITS.entriesPerRequest) {
       const next = queue[0]!;
-      if (users.has(next.userKey)) {
+      if (next.subjectKeys.some((key) => subjects.has(key))) {
         break;
       }
 
-      users.add(next.userKey);
+      for (const key of next.subjectKeys) {
+        subjects.add(key);
+      }
       batch.push(queue.shift()!);
     }
 
@@ -305,6 +322,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
           step: report.step === undefined ? undefined : piece.stepMap[report.step],
           requestID: report.requestID,
           user: report.user,
+          usergroup: 'usergroup' in piece.entry ? piece.entry.usergroup : undefined,
           warningCode: report.code,
           message: report.message,
           action: piece.owner.action,
@@ -316,18 +334,20 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
   function fail(
     piece: QueuedPiece,
     call: CallResult,
-    details: Omit<ActionError, 'actionIndex' | 'action' | 'user' | 'requestID'> & {
+    details: Omit<ActionError, 'actionIndex' | 'action' | 'user' | 'usergroup' | 'requestID'> & {
       user?: string;
       requestID?: string;
     },
   ): void {
     piece.owner.failed = true;
+    const entry = piece.entry;
     call.errors.push(
       withoutUndefined({
         actionIndex: piece.owner.actionIndex,
         step: details.step,
-        requestID: details.requestID ?? piece.entry.requestID,
-        user: details.user ?? piece.entry.user,
+        requestID: details.requestID ?? entry.requestID,
+        user: 'user' in entry ? (details.user ?? entry.user) : undefined,
+        usergroup: 'usergroup' in entry ? entry.usergroup : undefined,
         errorCode: details.errorCode,
         message: details.message,
         action: piece.owner.action,
@@ -401,23 +421,41 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
 }
 
 /** Checks every action, then splits each into queued entries. Nothing is queued when one is invalid. */
-function prepare(actions: readonly (UserAction | UserActionJson)[]): QueuedPiece[] {
+function prepare(actions: readonly Action[]): QueuedPiece[] {
   if (!Array.isArray(actions)) {
     throw new ActionValidationError([
-      { field: 'actions', message: 'must be an array of UserAction objects or action JSON' },
+      {
+        field: 'actions',
+        message: 'must be an array of UserAction or UserGroupAction objects or action JSON',
+      },
     ]);
   }
 
   const problems: ConfigurationProblem[] = [];
-  // A UserAction checked its steps as they were added, but it may have none.
-  const wires = actions.map((action, index) => {
-    const wire = action instanceof UserAction ? action.toJSON() : action;
-    checkActionJson(wire, `actions[${index}]`, problems);
+  let groupActions = 0;
+  // A builder checked its steps as they were added, but it may have none.
+  const wires = actions.map((action, index): ActionJson => {
+    const wire =
+      action instanceof UserAction || action instanceof UserGroupAction ? action.toJSON() : action;
+    const path = `actions[${index}]`;
+    if (isPlainObject(wire) && 'usergroup' in wire) {
+      groupActions += 1;
+      checkUserGroupActionJson(wire, path, problems);
+    } else {
+      checkActionJson(wire, path, problems);
+    }
+
     return wire;
   });
 
   if (problems.length > 0) {
-    throw new ActionValidationError(problems);
+    const subject =
+      groupActions === 0
+        ? 'user action'
+        : groupActions === actions.length
+          ? 'user group action'
+          : 'action';
+    throw new ActionValidationError(problems, subject);
   }
 
   const pieces: QueuedPiece[] = [];
@@ -429,13 +467,28 @@ function prepare(actions: readonly (UserAction | UserActionJson)[]): QueuedPiece
       piecesLeft: split.length,
       failed: false,
     };
-    const userKey = `${wire.user.toLowerCase()}\n${(wire.domain ?? '').toLowerCase()}`;
     for (const piece of split) {
-      pieces.push({ ...piece, owner, userKey });
+      pieces.push({ ...piece, owner, subjectKeys: subjectKeysOf(piece.entry) });
     }
   });
 
   return pieces;
+}
+
+function subjectKeysOf(entry: ActionJson): string[] {
+  if ('user' in entry) {
+    return [`user\n${entry.user.toLowerCase()}\n${(entry.domain ?? '').toLowerCase()}`];
+  }
+
+  // A rename inside the entry makes the group known by a second name.
+  const names = [entry.usergroup];
+  for (const step of entry.do) {
+    if ('updateUserGroup' in step && step.updateUserGroup.name !== undefined) {
+      names.push(step.updateUserGroup.name);
+    }
+  }
+
+  return names.map((name) => `usergroup\n${name.toLowerCase()}`);
 }
 
 function describeRequest(number: number, batch: readonly QueuedPiece[]): string {

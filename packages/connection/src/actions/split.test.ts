@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitAction } from './split.js';
+import { type ActionPiece, splitAction } from './split.js';
 import { UMAPI_LIMITS, type UserActionJson, type UserStepJson } from './types.js';
 
 const groupList = fc.array(fc.constantFrom('A', 'B', 'C', 'D'), { minLength: 1, maxLength: 35 });
@@ -17,7 +17,7 @@ const action: fc.Arbitrary<UserActionJson> = fc
   .map((steps) => ({ user: 'jdoe@example.com', requestID: 'r', do: steps }));
 
 /** Joins the group chunks of each caller step back together, using the step map. */
-function rebuild(pieces: ReturnType<typeof splitAction>, stepCount: number): UserStepJson[] {
+function rebuild(pieces: ActionPiece<UserActionJson>[], stepCount: number): UserStepJson[] {
   const rebuilt: UserStepJson[] = [];
   for (const piece of pieces) {
     piece.entry.do.forEach((part, index) => {

@@ -117,12 +117,99 @@ export const CREATE_STEP_NAMES: readonly StepName[] = [
   'addAdobeID',
 ];
 
-/** UMAPI's limits per request: entries per request, steps per entry, groups per add or remove step. */
+/** UMAPI's limits per request: entries per request, steps per entry, list items per add or remove step. */
 export const UMAPI_LIMITS = Object.freeze({
   /** Actions (entries) per action request: 10. */
   entriesPerRequest: 10,
   /** Steps per entry: 10. */
   stepsPerEntry: 10,
-  /** Groups per `add` or `remove` step: 10. */
+  /** Groups or product profiles per `add` or `remove` step: 10. */
   groupsPerStep: 10,
+  /** Users per `add` or `remove` step of a user group action: 10. */
+  usersPerStep: 10,
 });
+
+/** Fields of a `createUserGroup` step. */
+export interface CreateUserGroupFields {
+  /** Behaviour when the group exists. The builder and `execute()` send `ignoreIfAlreadyExists` unless you choose. */
+  option?: CreateOption;
+  /** Description of the group, shown in the Admin Console. */
+  description?: string;
+}
+
+/** Fields of an `updateUserGroup` step; at least one is required. */
+export interface UpdateUserGroupFields {
+  /** New group name: at most 255 characters, not starting with `_`. Members and product profiles stay with the group. */
+  name?: string;
+  /** New description. */
+  description?: string;
+}
+
+/** User list of an `add` or `remove` step of a user group action. */
+export interface UserListJson {
+  /** Email addresses of the users, at least one. `execute()` splits a list longer than 10 into several steps. */
+  user: string[];
+}
+
+/** Product profile list of an `add` or `remove` step of a user group action. */
+export interface ProductListJson {
+  /** Product profile names, at least one. `execute()` splits a list longer than 10 into several steps. */
+  productConfiguration: string[];
+}
+
+/** One step of a user group action, as UMAPI receives it: an object with exactly one key. */
+export type UserGroupStepJson =
+  | {
+      /** Creates the user group. */
+      createUserGroup: CreateUserGroupFields;
+    }
+  | {
+      /** Renames the group or changes its description. */
+      updateUserGroup: UpdateUserGroupFields;
+    }
+  | {
+      /** Deletes the group. Its members stay in the org. */
+      deleteUserGroup: Record<string, never>;
+    }
+  | {
+      /** Adds users to the group, or assigns product profiles to it (`'all'`: every product profile). */
+      add: UserListJson | ProductListJson | 'all';
+    }
+  | {
+      /** Removes users from the group, or product profiles from it (`'all'`: every product profile). */
+      remove: UserListJson | ProductListJson | 'all';
+    };
+
+/**
+ * A user group action in UMAPI's wire form: one user group and the steps to
+ * run for it, in order.
+ *
+ * @example
+ * const action: UserGroupActionJson = {
+ *   usergroup: 'Contractors',
+ *   do: [{ createUserGroup: { option: 'ignoreIfAlreadyExists' } }, { add: { user: ['jdoe@example.com'] } }],
+ * };
+ */
+export interface UserGroupActionJson {
+  /** The name of the user group. */
+  usergroup: string;
+  /** An ID of your choice that UMAPI returns with any error about this action. */
+  requestID?: string;
+  /** The steps, run in order. */
+  do: UserGroupStepJson[];
+}
+
+/** Names of the step kinds, as the keys of {@link UserGroupStepJson}. */
+export const USER_GROUP_STEP_NAMES = [
+  'createUserGroup',
+  'updateUserGroup',
+  'deleteUserGroup',
+  'add',
+  'remove',
+] as const;
+
+/** One of the step names in {@link USER_GROUP_STEP_NAMES}. */
+export type UserGroupStepName = (typeof USER_GROUP_STEP_NAMES)[number];
+
+/** Any action in UMAPI's wire form: a user action or a user group action. */
+export type ActionJson = UserActionJson | UserGroupActionJson;

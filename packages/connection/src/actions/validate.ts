@@ -288,7 +288,12 @@ function checkRemoveFromOrg(body: unknown, path: string, problems: Problems): vo
   }
 }
 
-function checkEmail(value: unknown, field: string, required: boolean, problems: Problems): void {
+export function checkEmail(
+  value: unknown,
+  field: string,
+  required: boolean,
+  problems: Problems,
+): void {
   if (value === undefined && !required) {
     return;
   }
@@ -329,7 +334,7 @@ function checkName(value: unknown, field: string, problems: Problems): void {
   }
 }
 
-function checkId(value: unknown, field: string, problems: Problems): void {
+export function checkId(value: unknown, field: string, problems: Problems): void {
   if (typeof value !== 'string' || value.length === 0) {
     problems.push({ field, message: `must be a non-empty string, got ${describe(value)}` });
   } else if (value.length > MAX_ID_LENGTH) {
@@ -341,7 +346,7 @@ function checkId(value: unknown, field: string, problems: Problems): void {
 }
 
 /** Reports fields UMAPI does not know, with the right spelling for common slips. */
-function checkKnownFields(
+export function checkKnownFields(
   value: Record<string, unknown>,
   known: readonly string[],
   path: string,
@@ -363,11 +368,11 @@ function checkKnownFields(
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function join(path: string, key: string): string {
+export function join(path: string, key: string): string {
   return path.length === 0 ? key : `${path}.${key}`;
 }
 

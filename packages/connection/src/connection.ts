@@ -20,12 +20,11 @@ import {
 import { type RetrySettings, sendWithRetries } from './retry.js';
 import { classifyRequest, getRateLimiter, type RateLimiter } from './rate-limit/index.js';
 import {
+  type Action,
   type ActionExecutor,
   type ActionSender,
   createActionExecutor,
   type ExecuteResult,
-  type UserAction,
-  type UserActionJson,
 } from './actions/index.js';
 import { checkServerStatus, type ConnectionStatus, type ServerStatus } from './status.js';
 import { buildUserAgent } from './user-agent.js';
@@ -268,16 +267,16 @@ export class Connection {
   }
 
   /**
-   * Sends user actions, batched as UMAPI requires: at most 10 actions per
-   * request and 10 steps per action, larger actions split in order. In test
-   * mode UMAPI validates the actions and changes nothing.
+   * Sends user and user group actions, batched as UMAPI requires: at most 10
+   * actions per request and 10 steps per action, larger actions split in
+   * order. In test mode UMAPI validates the actions and changes nothing.
    *
    * A request that fails as a whole (for example with `UnavailableError`
    * after its retries) does not reject the call. Its actions are reported
    * in `result.errors` with the error as `cause`, and the following batches
    * are still sent.
    *
-   * @param actions - Actions from the `UserAction` builder, or their JSON.
+   * @param actions - Actions from the `UserAction` and `UserGroupAction` builders, or their JSON, in any mix.
    * @param options - `immediate` sends every queued action now. It defaults to true, as
    *   `execute_multiple` does in Adobe's Python umapi-client v3. With `false` a last partial
    *   batch stays queued for a later call.
@@ -285,10 +284,7 @@ export class Connection {
    * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
    * @throws The signal's reason when the signal was aborted before the call; nothing is then queued or sent.
    */
-  execute(
-    actions: readonly (UserAction | UserActionJson)[],
-    options: ExecuteOptions = {},
-  ): Promise<ExecuteResult> {
+  execute(actions: readonly Action[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
     return this.#executor.execute(actions, {
       immediate: options.immediate ?? true,
       signal: options.signal,

@@ -2,7 +2,7 @@ import { OAuthS2S } from '@umapi/auth-oauth';
 import { type FakeIms, type FakeUmapi, startFakeIms, startFakeUmapi } from '@umapi/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { Connection } from '../connection.js';
-import { type Action, createActionExecutor, type ExecuteResult } from './executor.js';
+import { createActionExecutor } from './executor.js';
 import { createTestSender } from './test-action-sender.js';
 import { UserAction } from './user-action.js';
 import { UserGroupAction } from './user-group-action.js';
@@ -209,13 +209,9 @@ describe('user group actions against the fake UMAPI', () => {
 
   it('sends group actions through Connection', async () => {
     const connection = await connect();
-    // TODO: pass the actions without the cast once Connection.execute() declares Action[].
-    const execute = connection.execute.bind(connection) as (
-      actions: readonly Action[],
-    ) => Promise<ExecuteResult>;
     const members = seedUsers('viaconnection', 2);
 
-    const result = await execute([
+    const result = await connection.execute([
       new UserAction({ email: members[0]! }).update({ firstname: 'Via' }),
       new UserGroupAction({ groupName: 'Via connection' }).create().addUsers(members),
     ]);

@@ -82,8 +82,8 @@ export async function benchColdStart() {
   }
 }
 
-// ky hands fetch a global Request, which the npm undici's fetch does not take
-// as input, so its parts are passed one by one.
+// A global Request is not valid input for the npm undici's fetch, so its
+// parts are passed one by one.
 function toUndiciArguments(input, init, dispatcher) {
   if (!(input instanceof Request)) {
     return [input, { ...init, dispatcher }];

@@ -503,23 +503,3 @@ describe('createTransport validation', () => {
     ).toThrow(ConfigurationError);
   });
 });
-
-describe('createTransport with ky', () => {
-  it('serves as the fetch of a ky instance on the undici path', async () => {
-    const { default: ky } = await import('ky');
-    const target = track(
-      await startTestServer((request, response) =>
-        response
-          .writeHead(200, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ body: request.body })),
-      ),
-    );
-    const transport = transportOf({ env: {}, sslVerify: false });
-
-    const result = await ky
-      .post(`${target.url}/json`, { json: { a: 1 }, fetch: transport.fetch, retry: 0 })
-      .json();
-
-    expect(result).toEqual({ body: '{"a":1}' });
-  });
-});

@@ -280,7 +280,7 @@ function requestUrl(input: FetchInput): URL {
 }
 
 /**
- * Turns a global `Request`, as ky passes, into arguments for undici's own fetch.
+ * Turns a global `Request`, as fetch wrappers such as ky pass, into arguments for undici's own fetch.
  * Undici 7 does not recognise the Request class of the undici copy bundled
  * with Node 20, so it would read the object as the string "[object Request]".
  */

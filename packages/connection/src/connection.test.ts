@@ -50,15 +50,21 @@ function createRecordingLogger() {
   };
 }
 
-/** Waits until a condition holds, turning the event loop without relying on setTimeout, which some tests fake. */
-async function until(condition: () => boolean, turns = 20_000): Promise<void> {
-  for (let turn = 0; turn < turns; turn += 1) {
+/**
+ * Waits until a condition holds, turning the event loop with setImmediate,
+ * because some tests fake setTimeout. The bound is wall-clock time read from
+ * process.hrtime, which fake timers leave alone, so a slow first token
+ * exchange on a loaded machine does not run out of turns.
+ */
+async function until(condition: () => boolean, limitMs = 10_000): Promise<void> {
+  const deadline = process.hrtime.bigint() + BigInt(limitMs) * 1_000_000n;
+  while (process.hrtime.bigint() < deadline) {
     if (condition()) {
       return;
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error('condition not met');
+  throw new Error(`condition not met within ${limitMs} ms`);
 }
 
 async function setUp(options: Partial<ConnectionOptions> = {}) {

@@ -1,15 +1,9 @@
 #!/usr/bin/env node
 import { isatty } from 'node:tty';
+import { stopOnStreamError } from './output/stream-errors.js';
 import { run } from './run.js';
 
-// A closed pipe, as in `umapi users | head`, is a normal end of output, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') {
-    process.exit(0);
-  }
-
-  throw error;
-});
+stopOnStreamError(process.stdout, process.stderr);
 
 process.exitCode = await run(process.argv.slice(2), {
   stdout: process.stdout,

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { type ConfigurationProblem, editDistance, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
-import { LineCounter, parseDocument } from 'yaml';
 import type { RawSettings, Setting } from './setting.js';
+import { parseYamlConfig, TypedScalar } from './yaml-config.js';
 
 /** The settings read from a `connector-umapi.yml` file, with the problems found in it. */
 export interface ConfigFileResult {
@@ -82,21 +82,13 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
     return { settings: {}, problems, ignored, unusable: true };
   }
 
-  // A LineCounter gives the position without yaml's pretty messages, which quote the
-  // offending line of the file and so could print a secret.
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    const first = document.errors[0]!;
-    const position = lineCounter.linePos(first.pos[0]);
-    problems.push({
-      field: '--config',
-      message: `${fileName} is not valid YAML at line ${position.line}, column ${position.col}: ${first.code}`,
-    });
+  const parsed = parseYamlConfig(text, fileName);
+  if (!parsed.ok) {
+    problems.push({ field: '--config', message: parsed.message });
     return { settings: {}, problems, ignored, unusable: true };
   }
 
-  const root: unknown = document.toJS();
+  const root = parsed.root;
   if (!isSection(root)) {
     problems.push({ field: '--config', message: `${fileName} must contain a mapping with server: and enterprise: sections` });
     return { settings: {}, problems, ignored, unusable: true };
@@ -237,8 +229,14 @@ function shortenKey(key: string): string {
   return `${key.slice(0, 3)}... (a key of ${key.length} characters, shortened because it may be a secret)`;
 }
 
+// yaml turns a mapping into a plain object. Lists, TypedScalar and the Uint8Array of `!!binary` are not sections.
 function isSection(value: unknown): value is Section {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function describeReadError(error: unknown): string {
@@ -282,9 +280,15 @@ class SectionReader {
       return undefined;
     }
 
-    // YAML reads an unquoted numeric org ID or client ID as a number; its text is still the value.
-    if (typeof value === 'number' || typeof value === 'bigint') {
-      return { value: String(value), source: this.label(path) };
+    // An unquoted `0123`, `0x1F`, `1e5` or `true` is a number or boolean to YAML, but for a
+    // text setting such as a client secret the value is the text as written.
+    if (value instanceof TypedScalar) {
+      if (value.source === undefined || value.source === '') {
+        this.problem(path, 'could not be read as written; quote the value');
+        return undefined;
+      }
+
+      return { value: value.source, source: this.label(path) };
     }
 
     if (typeof value !== 'string') {
@@ -302,12 +306,12 @@ class SectionReader {
       return undefined;
     }
 
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
+    if (!(value instanceof TypedScalar) || typeof value.value !== 'number' || !Number.isFinite(value.value)) {
       this.problem(path, `must be ${expected}`);
       return undefined;
     }
 
-    return { value, source: this.label(path) };
+    return { value: value.value, source: this.label(path) };
   }
 
   boolean(section: Section, key: string, prefix: string): Setting<boolean> | undefined {
@@ -317,12 +321,12 @@ class SectionReader {
       return undefined;
     }
 
-    if (typeof value !== 'boolean') {
+    if (!(value instanceof TypedScalar) || typeof value.value !== 'boolean') {
       this.problem(path, 'must be True or False');
       return undefined;
     }
 
-    return { value, source: this.label(path) };
+    return { value: value.value, source: this.label(path) };
   }
 
   private label(path: string): string {

@@ -236,10 +236,14 @@ describe.concurrent('umapi usage', () => {
     [['check', '--fake', '--org-id', 'ABC@AdobeOrg'], '--org-id cannot be combined with --fake'],
     [['users', '--fake', '--client-id', 'a', '--host', 'h'], '--client-id, --host cannot be combined with --fake'],
     [['token', '--fake', '--config', 'connector-umapi.yml'], '--config cannot be combined with --fake'],
+    [['check', '--client-secret', 'p8e-first', '--client-secret=p8e-second'], '--client-secret is given more than once; give each option once'],
+    [['users', '--org-id', 'A@AdobeOrg', '--host', 'h1', '--org-id', 'B@AdobeOrg', '--host', 'h2'], '--org-id, --host are given more than once'],
+    [['check', '-c', 'a.yml', '--config', 'b.yml'], '--config is given more than once'],
   ] as [string[], string][])('exits 2 for %j', async ([args, message], { expect }) => {
     const result = await runCli(args);
 
     expect(result.stderr).toContain(`umapi: ${message}`);
+    expect(result.stderr).not.toContain('p8e-');
     expect(result.stderr).toContain('--help" for usage');
     expect(result.stdout).toBe('');
     expect(result.exitCode).toBe(2);

@@ -78,7 +78,8 @@ export interface CommandLine {
  * Parses the arguments after `umapi`. Options may come before or after the command.
  *
  * @throws UsageError for an unknown command or option, a missing option value,
- * an option the command does not take, or an invalid `--format`.
+ * an option with a value given twice, an option the command does not take, or an
+ * invalid `--format`.
  */
 export function parseCommandLine(argv: readonly string[], cwd: string): CommandLine {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true; tokens: true }>>;
@@ -99,6 +100,7 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     throw new UsageError(`unexpected argument at position ${position}; umapi takes one command and options only`, command);
   }
 
+  checkRepeatedOptions(tokens, command);
   checkGroup(values.group, command);
 
   const format = readFormat(values.format, command);
@@ -137,6 +139,23 @@ export function parseCommandLine(argv: readonly string[], cwd: string): CommandL
     settings: readSettingFlags(values, cwd),
     secretFlags: SECRET_FLAGS.filter((flag) => values[flag] !== undefined).map((flag) => `--${flag}`),
   };
+}
+
+// parseArgs keeps the last value of a repeated option, which for a credential silently picks one
+// of two secrets. A repeated option that takes a value is therefore rejected, by name only,
+// because its values may be secrets.
+function checkRepeatedOptions(tokens: readonly { kind: string; name?: string }[], command: CommandName | undefined): void {
+  const counts = new Map<string, number>();
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name !== undefined && OPTIONS[token.name as keyof typeof OPTIONS]?.type === 'string') {
+      counts.set(token.name, (counts.get(token.name) ?? 0) + 1);
+    }
+  }
+
+  const repeated = [...counts].filter(([, count]) => count > 1).map(([name]) => `--${name}`);
+  if (repeated.length > 0) {
+    throw new UsageError(`${repeated.join(', ')} ${repeated.length === 1 ? 'is' : 'are'} given more than once; give each option once`, command);
+  }
 }
 
 // A group name of `.` or `..` would be resolved as a path step in the

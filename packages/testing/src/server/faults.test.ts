@@ -224,11 +224,105 @@ describe('failNext option checks', () => {
     expect(() => fake.failNext({ drop: true, delayMs: 10, times: 2 })).not.toThrow();
   });
 
+  it.each(
+    fakes.flatMap(([name, start]) =>
+      (['delayMs', 'stallBodyMs'] as const).flatMap((key) =>
+        [2 ** 31, 1e12, Number.POSITIVE_INFINITY, Number.NaN, -1, '10'].map((value) => [key, name, value, start] as const),
+      ),
+    ),
+  )('rejects %s on the %s: %s', async (key, _name, value, start) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ [key]: value } as unknown as FailNextOptions);
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(`failNext({ ${key} }) expects finite milliseconds from 0 to 2147483647`);
+  });
+
+  it.each(fakes)('accepts the longest timer delay on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ delayMs: 2 ** 31 - 1 })).not.toThrow();
+    expect(() => fake.failNext({ stallBodyMs: 2 ** 31 - 1 })).not.toThrow();
+  });
+
+  it.each(fakes)('rejects a BigInt body on the %s', async (_name, start) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ status: 500, body: { count: 10n } });
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/^failNext\(\{ body \}\) cannot be serialised as JSON \(Do not know how to serialize a BigInt\)/);
+  });
+
+  it.each(fakes)('rejects a circular body on the %s', async (_name, start) => {
+    const fake = await start();
+    const body: Record<string, unknown> = { error: 'loop' };
+    body.self = body;
+
+    const attempt = () => fake.failNext({ status: 500, body });
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow(/^failNext\(\{ body \}\) cannot be serialised as JSON \(Converting circular structure to JSON\)/);
+  });
+
+  it.each(fakes)('rejects a function body on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ body: () => 'x' })).toThrow('failNext({ body }) cannot be serialised as JSON (a function)');
+  });
+
+  it.each(
+    fakes.flatMap(([name, start]) =>
+      ['a\r\nx-injected: 1', 'line\nbreak', 'nul\u0000', 'bell\u0007'].map((value) => [name, value, start] as const),
+    ),
+  )('rejects a header value on the %s: %j', async (_name, value, start) => {
+    const fake = await start();
+
+    const attempt = () => fake.failNext({ status: 502, headers: { 'x-proxy': value } });
+
+    expect(attempt).toThrow(TypeError);
+    expect(attempt).toThrow('failNext({ headers }) has a control character such as CR or LF in the value of x-proxy');
+  });
+
+  it.each(fakes)('rejects an invalid header name on the %s', async (_name, start) => {
+    const fake = await start();
+
+    expect(() => fake.failNext({ headers: { 'bad name': 'x' } })).toThrow('failNext({ headers }) has an invalid header name "bad name"');
+    expect(() => fake.failNext({ headers: { 'x-count': 3 } } as unknown as FailNextOptions)).toThrow(
+      'failNext({ headers }) expects a string value for x-count, got number',
+    );
+  });
+
+  it('responds 500 for a body changed after failNext', async () => {
+    const ims = await useFakeIms();
+    const body: Record<string, unknown> = { error: 'bad_gateway' };
+    ims.failNext({ status: 502, body });
+    body.count = 1n;
+
+    const response = await tokenRequest(ims.url);
+
+    expect(response.status).toBe(500);
+  });
+
+  it('sends a header value with a tab', async () => {
+    const ims = await useFakeIms();
+    ims.failNext({ status: 502, headers: { 'x-proxy': 'edge\t1' } });
+
+    const response = await tokenRequest(ims.url);
+
+    expect(response.status).toBe(502);
+    expect(response.headers.get('x-proxy')).toBe('edge\t1');
+  });
+
   it('queues nothing after a rejected fault', async () => {
     const ims = await useFakeIms();
 
     expect(() => ims.failNext({ stauts: 500 } as unknown as FailNextOptions)).toThrow(TypeError);
     expect(() => ims.failNext({ drop: true, status: 500 })).toThrow(TypeError);
+    expect(() => ims.failNext({ status: 500, body: { count: 1n } })).toThrow(TypeError);
+    expect(() => ims.failNext({ delayMs: Number.POSITIVE_INFINITY })).toThrow(TypeError);
+    expect(() => ims.failNext({ status: 500, headers: { 'x-a': 'b\r\nc' } })).toThrow(TypeError);
 
     expect((await tokenRequest(ims.url)).status).toBe(400);
   });

@@ -15,11 +15,12 @@ export interface FailNextOptions {
   status?: number;
   /**
    * Body of the injected response: a string is sent as is (as `text/html` when it
-   * starts with `<`, else `text/plain`), anything else as JSON. Default: the
-   * service's own error body for that status.
+   * starts with `<`, else `text/plain`), anything else as JSON, which `JSON.stringify`
+   * must be able to serialise (no BigInt, no cycles). Default: the service's own error
+   * body for that status.
    */
   body?: unknown;
-  /** Extra response headers. */
+  /** Extra response headers. Values may not contain control characters other than tab, such as CR or LF. */
   headers?: Record<string, string>;
   /**
    * `Retry-After` header value: seconds as a finite number >= 0, or a string of digits or an
@@ -27,12 +28,12 @@ export interface FailNextOptions {
    * set it in `headers` instead.
    */
   retryAfter?: number | string;
-  /** Wait this many real milliseconds before responding (or dropping). Default 0. */
+  /** Wait this many real milliseconds before responding (or dropping), at most 2^31-1. Default 0. */
   delayMs?: number;
   /**
    * Send the status, the headers and the first half of the body, then wait
-   * this many real milliseconds before the rest, as a stalled proxy does.
-   * Tests a client's timeout on reading the body. Default: no stall.
+   * this many real milliseconds (at most 2^31-1) before the rest, as a stalled proxy
+   * does. Tests a client's timeout on reading the body. Default: no stall.
    */
   stallBodyMs?: number;
   /** Destroy the connection without a response, as a crashed proxy does. Default `false`. */
@@ -66,8 +67,10 @@ export class FaultQueue {
    *
    * @throws TypeError naming the option when `fault` has an unknown key (with the
    *   closest known one), a `status` that is not an integer from 200 to 599, a `retryAfter`
-   *   that is not seconds >= 0 or an HTTP date, `drop`
-   *   together with `status` or `body`, or an invalid `times`, `delayMs` or `stallBodyMs`.
+   *   that is not seconds >= 0 or an HTTP date, `drop` together with `status` or `body`,
+   *   an invalid `times`, a `delayMs` or `stallBodyMs` that is not finite milliseconds from 0
+   *   to 2^31-1, a header name that is not an HTTP token or a header value with a control
+   *   character such as CR or LF, or a `body` that `JSON.stringify` cannot serialise.
    */
   add(fault: FailNextOptions = {}): void {
     checkFaultShape(fault);
@@ -77,16 +80,10 @@ export class FaultQueue {
         `failNext({ times }) expects a positive integer, got ${String(fault.times)}.`,
       );
     }
-    if (fault.stallBodyMs !== undefined && !(fault.stallBodyMs >= 0)) {
-      throw new TypeError(
-        `failNext({ stallBodyMs }) expects milliseconds >= 0, got ${String(fault.stallBodyMs)}.`,
-      );
-    }
-    if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
-      throw new TypeError(
-        `failNext({ delayMs }) expects milliseconds >= 0, got ${String(fault.delayMs)}.`,
-      );
-    }
+    checkDelay('delayMs', fault.delayMs);
+    checkDelay('stallBodyMs', fault.stallBodyMs);
+    checkHeaders(fault.headers);
+    checkBody(fault.body);
     this.#queue.push({ fault: { ...fault }, remaining: times });
   }
 
@@ -140,6 +137,68 @@ function checkFaultShape(fault: FailNextOptions): void {
         `failNext({ drop }) closes the connection without a response, so it cannot be combined with ${conflicting.join(' or ')}.`,
       );
     }
+  }
+}
+
+// Node's setTimeout fires after 1 ms, with a TimeoutOverflowWarning, for a delay above this,
+// so a larger delay would silently become no delay.
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
+function checkDelay(key: 'delayMs' | 'stallBodyMs', value: unknown): void {
+  if (value === undefined) return;
+
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMER_DELAY_MS) {
+    throw new TypeError(
+      `failNext({ ${key} }) expects finite milliseconds from 0 to ${MAX_TIMER_DELAY_MS} (2^31-1, the longest delay of a Node.js timer), got ${String(value)}.`,
+    );
+  }
+}
+
+// RFC 9110 token characters for a field name.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// Node rejects header values with control characters other than tab when it writes the head,
+// which is too late to send another response, so they are rejected when the fault is queued.
+const INVALID_HEADER_VALUE_CHARACTER = /[^\t\x20-\x7e\x80-\xff]/;
+
+function checkHeaders(headers: unknown): void {
+  if (headers === undefined) return;
+
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError(`failNext({ headers }) expects an object of header names and string values, got ${headers === null ? 'null' : typeof headers}.`);
+  }
+
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) {
+      throw new TypeError(`failNext({ headers }) has an invalid header name ${JSON.stringify(name)}; a name is letters, digits and !#$%&'*+-.^_\`|~ only.`);
+    }
+
+    if (typeof value !== 'string') {
+      throw new TypeError(`failNext({ headers }) expects a string value for ${name}, got ${typeof value}.`);
+    }
+
+    if (INVALID_HEADER_VALUE_CHARACTER.test(value)) {
+      throw new TypeError(
+        `failNext({ headers }) has a control character such as CR or LF in the value of ${name}, which Node.js cannot send; remove it.`,
+      );
+    }
+  }
+}
+
+// A body that JSON.stringify rejects (a BigInt, a circular object) or drops (a function, a symbol)
+// would fail only when the response is written, after the status line has gone out.
+function checkBody(body: unknown): void {
+  if (body === undefined || typeof body === 'string') return;
+
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new TypeError(`failNext({ body }) cannot be serialised as JSON (${reason}); pass a string or a JSON value.`);
+  }
+
+  if (json === undefined) {
+    throw new TypeError(`failNext({ body }) cannot be serialised as JSON (a ${typeof body}); pass a string or a JSON value.`);
   }
 }
 
@@ -249,8 +308,11 @@ export function sendFault(
     return;
   }
 
+  // Serialised before writeHead, so that a body that fails here (changed after failNext checked
+  // it) still lets the server respond with its 500.
+  const json = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-  response.end(JSON.stringify(body));
+  response.end(json);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CertificateError, isUmapiError, NetworkError, ProxyError } from './errors.js';
 import type { ProxySettings } from './proxy-env.js';
+import { isPlausibleCode, redactSecrets, sanitizeCause } from './redact.js';
 
 /**
  * OpenSSL verification codes and Node's host name check, as Node reports
@@ -52,6 +53,10 @@ const systemCodeDescriptions: Record<string, string> = {
   UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
   UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
   UND_ERR_BODY_TIMEOUT: 'response body stalled',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'response shorter than its Content-Length',
+  HPE_INVALID_CHUNK_SIZE: 'invalid chunked encoding',
+  Z_DATA_ERROR: 'invalid compressed body',
+  Z_BUF_ERROR: 'compressed body cut off',
 };
 
 /** Details of a failed request that the error mapping needs. */
@@ -60,12 +65,18 @@ export interface FailedRequest {
   signal: AbortSignal | null | undefined;
   /** The proxy the request went through, if any. */
   proxy: ProxySettings | undefined;
+  /** Values of the request (header values, form values, proxy password) blanked out of cause messages. */
+  secrets?: readonly string[];
 }
 
 /**
  * Turns a rejection of `fetch` into a typed error. Abort and timeout
  * rejections of the caller's signal, and errors that are not network
  * failures (an invalid header, say), are returned unchanged.
+ *
+ * The typed error's `cause` is a copy of the original chain made by
+ * {@link sanitizeCause}: names, codes and redacted messages only, because
+ * undici keeps the bytes it received, which may echo the request.
  */
 export function toNetworkError(error: unknown, request: FailedRequest): unknown {
   if (request.signal?.aborted || isUmapiError(error) || isAbortError(error)) {
@@ -75,16 +86,17 @@ export function toNetworkError(error: unknown, request: FailedRequest): unknown 
   const host = request.url.host;
   const proxyStatus = findProxyStatus(error);
   const code = findCode(error);
+  const cause = sanitizeCause(error, request.secrets);
 
   if (request.proxy !== undefined && proxyStatus !== undefined) {
-    return proxyRejected(request.proxy, host, proxyStatus, error);
+    return proxyRejected(request.proxy, host, proxyStatus, cause);
   }
 
   if (code !== undefined && certificateCodes.has(code)) {
     return new CertificateError(
       `TLS certificate of ${host} is not trusted (${code}). Add the issuing CA with the ca option ` +
         '(or NODE_EXTRA_CA_CERTS), for example the root of a TLS-inspecting proxy.',
-      { host, systemCode: code, cause: error },
+      { host, systemCode: code, cause },
     );
   }
 
@@ -98,21 +110,59 @@ export function toNetworkError(error: unknown, request: FailedRequest): unknown 
         proxyPort: port,
         proxyVariable: variable,
         systemCode: code,
-        cause: error,
+        cause,
       },
     );
   }
 
   if (code === undefined && !isFetchFailure(error)) {
-    return error;
+    return redactedInPlaceOf(error, request.secrets ?? []);
   }
 
   const reason = code === undefined ? 'network error' : `${describeCode(code)} (${code})`;
   return new NetworkError(`Request to ${host} failed: ${reason}.`, {
     host,
     systemCode: code,
-    cause: error,
+    cause,
   });
+}
+
+/**
+ * Turns an error thrown while reading a response body into a `NetworkError`:
+ * a connection closed or reset before the whole body arrived (undici's
+ * `TypeError: terminated`), invalid chunked encoding, or a body whose
+ * `Content-Encoding` does not decode. Aborts and umapi errors are returned
+ * unchanged. The cause is a redacted copy, as in {@link toNetworkError}.
+ */
+export function toBodyReadError(error: unknown, request: FailedRequest): unknown {
+  if (request.signal?.aborted || isUmapiError(error) || isAbortError(error)) {
+    return error;
+  }
+
+  const host = request.url.host;
+  const code = findCode(error);
+  const reason = code === undefined ? 'the connection closed early' : `${describeCode(code)} (${code})`;
+  return new NetworkError(`Response body from ${host} was cut off or invalid: ${reason}.`, {
+    host,
+    systemCode: code,
+    cause: sanitizeCause(error, request.secrets),
+  });
+}
+
+/**
+ * Returns an error that is not a network failure unchanged, unless its message
+ * quotes a credential of the request, as `Headers.set: "Bearer …" is an invalid
+ * header value` does. Then a redacted copy of the same class is returned.
+ */
+function redactedInPlaceOf(error: unknown, secrets: readonly string[]): unknown {
+  if (!(error instanceof Error) || redactSecrets(error.message, secrets) === error.message) {
+    return error;
+  }
+
+  const copy = sanitizeCause(error, secrets) as Error;
+  return error instanceof TypeError
+    ? new TypeError(copy.message, copy.cause === undefined ? undefined : { cause: copy.cause })
+    : copy;
 }
 
 function proxyRejected(
@@ -173,7 +223,7 @@ function findCode(error: unknown): string | undefined {
   const codes: string[] = [];
   for (const item of causeChain(error)) {
     const code = (item as { code?: unknown }).code;
-    if (typeof code === 'string' && code.length > 0) {
+    if (typeof code === 'string' && isPlausibleCode(code)) {
       codes.push(code);
     }
   }

@@ -234,7 +234,12 @@ function createUndiciTransport(settings: TransportSettings, proxies: ProxyEnviro
       >[1]);
       return response as unknown as Response;
     } catch (error) {
-      throw toNetworkError(error, { url, signal: options.signal, proxy });
+      throw toNetworkError(error, {
+        url,
+        signal: options.signal,
+        proxy,
+        secrets: requestSecrets(options, proxy),
+      });
     }
   };
 
@@ -257,7 +262,13 @@ function wrapFetch(base: typeof globalThis.fetch): Transport {
       return await base(input, init);
     } catch (error) {
       const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
-      throw toNetworkError(error, { url, signal, proxy: undefined });
+      const headers = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+      throw toNetworkError(error, {
+        url,
+        signal,
+        proxy: undefined,
+        secrets: requestSecrets({ ...init, ...(headers === undefined ? {} : { headers }) }, undefined),
+      });
     }
   };
 
@@ -265,6 +276,50 @@ function wrapFetch(base: typeof globalThis.fetch): Transport {
     fetch: fetch as typeof globalThis.fetch,
     async close() {},
   };
+}
+
+/** Headers whose values are credentials, blanked out of error causes. */
+const credentialHeaders = ['authorization', 'proxy-authorization', 'x-api-key', 'cookie'];
+
+/** Form fields whose values are credentials, blanked out of error causes. */
+const credentialFieldPattern = /secret|token|assertion|password|key|code/i;
+
+/**
+ * Collects the credentials a request carries, for redaction: credential
+ * header values and their last word (the token of `Bearer <token>`), secret
+ * fields of a URL-encoded string body, and the proxy's `Basic` credentials.
+ */
+export function requestSecrets(init: FetchInit, proxy: ProxySettings | undefined): string[] {
+  const secrets: string[] = [];
+  let headers: Headers | undefined;
+  try {
+    headers = new Headers(init?.headers);
+  } catch {
+    headers = undefined;
+  }
+
+  for (const name of credentialHeaders) {
+    const value = headers?.get(name);
+    if (value) {
+      secrets.push(value, value.split(' ').at(-1) ?? value);
+    }
+  }
+
+  if (typeof init?.body === 'string') {
+    for (const [name, value] of new URLSearchParams(init.body)) {
+      if (credentialFieldPattern.test(name) && value.length > 0) {
+        secrets.push(value);
+      }
+    }
+  }
+
+  if (proxy?.authorization !== undefined) {
+    const encoded = proxy.authorization.replace(/^Basic /, '');
+    const [user = '', ...password] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
+    secrets.push(encoded, password.join(':'), user);
+  }
+
+  return secrets.filter((secret) => secret.length > 0);
 }
 
 function requestUrl(input: FetchInput): URL {

@@ -1,4 +1,6 @@
 import { debug, redactUrl } from './debug.js';
+import { toBodyReadError } from './network-errors.js';
+import { redactSecrets } from './redact.js';
 import {
   CertificateError,
   ConfigurationError,
@@ -199,7 +201,19 @@ async function attemptOnce(
       redirect: 'manual',
       signal: controller.signal,
     });
-    const { text, truncated } = await readBodyText(response);
+    const { text, truncated } = await readBodyText(response).catch((error: unknown) => {
+      // A body cut off after the headers is a network failure like any other,
+      // so it is typed and retried instead of surfacing undici's `TypeError: terminated`.
+      // NOTE: a gzip body cut short within a matching Content-Length decodes
+      // without error in undici 7, so it arrives as partial text and fails as
+      // `unexpected_response`, which is not retried.
+      throw toBodyReadError(error, {
+        url: new URL(settings.url),
+        signal: controller.signal,
+        proxy: undefined,
+        secrets: settings.secrets,
+      });
+    });
     const answer: ImsResponseText = {
       status: response.status,
       headers: response.headers,
@@ -246,8 +260,7 @@ function classifyResponse(answer: ImsResponseText, settings: RequestSettings): A
   if (answer.status >= 300 && answer.status < 400) {
     const context = responseContext(answer);
     const location = answer.headers.get('location');
-    const target =
-      location === null ? 'another location' : redactUrl(new URL(location, settings.url));
+    const target = location === null ? 'another location' : describeLocation(location, settings);
     const error = new ImsError(
       `IMS token request to ${settings.endpoint} was redirected (HTTP ${answer.status}) to ${target}; ` +
         'redirects are not followed because they would resend the credentials. Check the IMS host and endpoint.',
@@ -272,6 +285,18 @@ function classifyResponse(answer: ImsResponseText, settings: RequestSettings): A
     retryAfterMs,
     summary: `HTTP ${answer.status} ${error.code}`,
   };
+}
+
+/** Shows a redirect target without its query, credentials or any request secret in its path. */
+function describeLocation(location: string, settings: RequestSettings): string {
+  let url: URL;
+  try {
+    url = new URL(location, settings.url);
+  } catch {
+    return 'an invalid location';
+  }
+
+  return redactSecrets(redactUrl(url), settings.secrets);
 }
 
 function classifyError(error: unknown): AttemptOutcome {

@@ -1,5 +1,6 @@
 import { isSendableToken } from './bearer-token.js';
 import { ImsError } from './errors.js';
+import { isPlausibleCode, redactSecrets } from './redact.js';
 import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 
 /** Maximum length of the excerpt of a non-JSON body kept in an `ImsError`, in characters. */
@@ -62,14 +63,23 @@ export async function readBodyText(
   return { text: new TextDecoder().decode(Buffer.concat(chunks)), truncated: false };
 }
 
-/** Reads the IMS request id header and the `Date` header, which every `ImsError` carries. */
-export function responseContext(answer: Pick<ImsResponseText, 'headers' | 'endpoint'>): {
+/**
+ * Reads the IMS request id header and the `Date` header, which every `ImsError` carries.
+ * A request id that contains a request secret or is not shaped like an id
+ * (letters, digits and `_.:-`, at most 64 characters) is left out.
+ */
+export function responseContext(answer: Pick<ImsResponseText, 'headers' | 'endpoint' | 'secrets'>): {
   endpoint: string;
   requestId?: string;
   serverDate?: number;
 } {
+  const rawRequestId = answer.headers.get('x-debug-id') ?? answer.headers.get('x-request-id');
   const requestId =
-    answer.headers.get('x-debug-id') ?? answer.headers.get('x-request-id') ?? undefined;
+    rawRequestId !== null &&
+    isPlausibleCode(rawRequestId) &&
+    redactSecrets(rawRequestId, answer.secrets) === rawRequestId
+      ? rawRequestId
+      : undefined;
   const serverDate = parseServerDate(answer.headers.get('date'));
   return {
     endpoint: answer.endpoint,
@@ -165,6 +175,9 @@ export function parseTokenResponse(
 /**
  * Builds the `ImsError` for a non-2xx response: the IMS `error` and
  * `error_description` from a JSON body, or a short excerpt of any other body.
+ * An `error` that contains a request secret or is not shaped like a code
+ * (letters, digits and `_.:-`, at most 64 characters) is not taken as the
+ * code: the error gets code `unexpected_response` and a redacted excerpt.
  */
 export function errorFromResponse(
   answer: ImsResponseText,
@@ -176,13 +189,19 @@ export function errorFromResponse(
     typeof body === 'object' && body !== null && !Array.isArray(body)
       ? (body as Record<string, unknown>)
       : undefined;
-  const imsCode = fields === undefined ? undefined : firstString(fields.error, fields.error_code);
+  const rawCode = fields === undefined ? undefined : firstString(fields.error, fields.error_code);
+  const imsCode =
+    rawCode !== undefined &&
+    isPlausibleCode(rawCode) &&
+    redactSecrets(rawCode, answer.secrets) === rawCode
+      ? rawCode
+      : undefined;
   const retry = retryAfterMs === undefined ? {} : { retryAfterMs };
 
   if (imsCode !== undefined) {
     const rawDescription = firstString(fields?.error_description, fields?.message);
     const description =
-      rawDescription === undefined ? undefined : redact(rawDescription, answer.secrets);
+      rawDescription === undefined ? undefined : redactSecrets(rawDescription, answer.secrets);
     return new ImsError(
       `IMS token request to ${answer.endpoint} failed with HTTP ${answer.status} ${imsCode}` +
         `${description === undefined ? '' : `: ${description}`}${describeRequestId(context.requestId)}`,
@@ -196,10 +215,13 @@ export function errorFromResponse(
     );
   }
 
-  const kind =
-    fields === undefined
-      ? `a non-JSON body (${describeContentType(answer.headers)})`
-      : 'a JSON body without an error field';
+  let kind = 'a JSON body without an error field';
+  if (fields === undefined) {
+    kind = `a non-JSON body (${describeContentType(answer.headers)})`;
+  } else if (rawCode !== undefined) {
+    kind = 'a JSON body whose error field is not an error code';
+  }
+
   const excerpt = excerptOf(answer.text, answer.secrets);
   return new ImsError(
     `IMS token request to ${answer.endpoint} failed with HTTP ${answer.status} and ${kind}` +
@@ -255,8 +277,14 @@ function describeField(value: unknown): string {
     : typeof value;
 }
 
+/** Names the media type of a response, quoting it only when it has the `type/subtype` shape. */
 function describeContentType(headers: Headers): string {
-  return headers.get('content-type')?.split(';')[0]?.trim() || 'no content type';
+  const mediaType = headers.get('content-type')?.split(';')[0]?.trim();
+  if (!mediaType) {
+    return 'no content type';
+  }
+
+  return /^[\w.+-]{1,40}\/[\w.+-]{1,60}$/.test(mediaType) ? mediaType : 'an invalid content type';
 }
 
 function describeRequestId(requestId: string | undefined): string {
@@ -270,24 +298,6 @@ function excerptOf(text: string, secrets: readonly string[]): string {
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  const safe = redact(plain, secrets);
+  const safe = redactSecrets(plain, secrets);
   return safe.length > BODY_EXCERPT_LENGTH ? `${safe.slice(0, BODY_EXCERPT_LENGTH)}…` : safe;
-}
-
-/** Blanks out every request form value, raw and URL-encoded, that a server echoed back. */
-function redact(text: string, secrets: readonly string[]): string {
-  let result = text;
-  for (const secret of secrets) {
-    for (const form of new Set([
-      secret,
-      encodeURIComponent(secret),
-      new URLSearchParams({ v: secret }).toString().slice(2),
-    ])) {
-      if (form.length > 0) {
-        result = result.split(form).join('[REDACTED]');
-      }
-    }
-  }
-
-  return result;
 }

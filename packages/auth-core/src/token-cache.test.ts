@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setDebugSink } from './debug.js';
 import { ConfigurationError } from './errors.js';
 import { BACKGROUND_RETRY_DELAY_MS, createAuthenticator } from './token-cache.js';
 import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
@@ -273,6 +274,57 @@ describe('createAuthenticator concurrency', () => {
 });
 
 describe('createAuthenticator background refresh', () => {
+  it('redacts tokens from a logged refresh failure', async () => {
+    const oldToken = 'cached-Access-Token-0123456789';
+    const lines: string[] = [];
+    setDebugSink((line) => lines.push(line));
+    const failure = Object.assign(new Error(`refresh failed; old token ${oldToken}`), {
+      code: `X_${oldToken}`,
+      name: `Error ${oldToken}`,
+      body: `raw ${oldToken}`,
+    });
+    const fetchToken = vi
+      .fn<(signal?: AbortSignal) => Promise<AccessToken>>()
+      .mockResolvedValueOnce({ token: oldToken, expiresAt: start + hour })
+      .mockRejectedValueOnce(failure);
+    const auth = createAuthenticator({ clientId: 'client', fetchToken });
+
+    try {
+      await auth.getAccessToken();
+      vi.setSystemTime(start + hour - window);
+      await auth.getAccessToken();
+      await flush();
+    } finally {
+      setDebugSink(undefined);
+    }
+
+    const failed = lines.filter((line) => line.includes('failed'));
+    expect(failed).toHaveLength(2);
+    for (const line of failed) {
+      expect(line).toContain('Error: refresh failed; old token [REDACTED]');
+      expect(line).not.toContain(oldToken);
+    }
+  });
+
+  it('redacts a refused new token from a logged failure', async () => {
+    const newToken = 'new-Token-With Space-0123456789';
+    const lines: string[] = [];
+    setDebugSink((line) => lines.push(line));
+    const auth = createAuthenticator({
+      clientId: 'client',
+      fetchToken: async () => ({ token: newToken, expiresAt: start + hour }),
+    });
+
+    try {
+      await expect(auth.getAccessToken()).rejects.toThrow(/invalid token/);
+    } finally {
+      setDebugSink(undefined);
+    }
+
+    expect(lines.some((line) => line.includes('failed'))).toBe(true);
+    expect(lines.join('\n')).not.toContain(newToken);
+  });
+
   it('does not throw a background failure and throttles retries', async () => {
     const fetchToken = vi
       .fn<(signal?: AbortSignal) => Promise<AccessToken>>()

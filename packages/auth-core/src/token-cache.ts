@@ -3,6 +3,7 @@ import { isSendableToken } from './bearer-token.js';
 import { debug } from './debug.js';
 import { ConfigurationError, type ConfigurationProblem, UmapiError } from './errors.js';
 import { describeUnknownOption, type OptionNames } from './option-checks.js';
+import { isPlausibleCode, redactSecrets } from './redact.js';
 import { MAX_TOKEN_LIFETIME_MS } from './token-lifetime.js';
 import type { AccessToken, Authenticator, GetTokenOptions } from './types.js';
 
@@ -109,6 +110,8 @@ class TokenCache implements CachingAuthenticator {
 
   readonly #settings: CacheSettings;
   #token: AccessToken | undefined;
+  /** The token string fetchToken last resolved with, kept to blank it out of logged errors. */
+  #lastFetchedToken: string | undefined;
   #tokenSequence = 0;
   #nextSequence = 1;
   /** Exchanges that started at or before this sequence may not fill the cache, because `invalidate()` came later. */
@@ -193,7 +196,7 @@ class TokenCache implements CachingAuthenticator {
       debug(
         'background token refresh for client %s failed: %s',
         this.clientId,
-        describeError(error),
+        describeError(error, this.#knownTokens()),
       );
     });
   }
@@ -218,7 +221,7 @@ class TokenCache implements CachingAuthenticator {
           'token refresh %d for client %s failed: %s',
           sequence,
           this.clientId,
-          describeError(error),
+          describeError(error, this.#knownTokens()),
         );
         throw error;
       },
@@ -238,7 +241,19 @@ class TokenCache implements CachingAuthenticator {
 
   async #exchange(signal: AbortSignal): Promise<AccessToken> {
     const token: unknown = await this.#settings.fetchToken(signal);
+    const value = (token as { token?: unknown } | null | undefined)?.token;
+    if (typeof value === 'string') {
+      this.#lastFetchedToken = value;
+    }
+
     return checkToken(token);
+  }
+
+  /** The cached and the last fetched token strings, which a failing fetchToken may quote. */
+  #knownTokens(): string[] {
+    return [this.#token?.token, this.#lastFetchedToken].filter(
+      (token): token is string => token !== undefined,
+    );
   }
 
   #store(sequence: number, token: AccessToken): void {
@@ -494,12 +509,19 @@ function describeType(value: unknown): string {
   return typeof value;
 }
 
-/** Describes an error for a debug line: class, code and message, which this package keeps free of secrets. */
-function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
+/** Describes an error for a debug line: class, code and message, with the tokens blanked out. */
+function describeError(error: unknown, tokens: readonly string[]): string {
+  if (!(error instanceof Error)) {
+    return typeof error;
   }
 
-  return typeof error;
+  // fetchToken may be the caller's own code, so only the name, a code-shaped
+  // code and the message are logged, with every known token blanked out.
+  const name = /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(error.name) ? error.name : 'Error';
+  const code = (error as { code?: unknown }).code;
+  const shownCode =
+    typeof code === 'string' && isPlausibleCode(code) && redactSecrets(code, tokens) === code
+      ? ` [${code}]`
+      : '';
+  return `${name}${shownCode}: ${redactSecrets(String(error.message), tokens)}`;
 }

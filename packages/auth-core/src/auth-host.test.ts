@@ -121,6 +121,21 @@ describe('parseEndpointPath', () => {
       problem: expect.stringMatching(/put the host in authHost/),
     });
   });
+
+  it('quotes a path without its query', () => {
+    const result = parseEndpointPath('/ims/token?client_secret=hunter22', options);
+    expect(result).toEqual({
+      problem: expect.stringMatching(/^"\/ims\/token" followed by a query or fragment is not a path/),
+    });
+    expect(JSON.stringify(result)).not.toContain('hunter22');
+  });
+
+  it('never quotes a long or multi-line path', () => {
+    for (const value of [`/${'a'.repeat(60)}%`, '/ims\n-----BEGIN PRIVATE KEY-----\nMIIE']) {
+      const result = parseEndpointPath(value, options);
+      expect(result).toEqual({ problem: expect.stringMatching(/^the value is not a path/) });
+    }
+  });
 });
 
 describe('buildEndpointUrl', () => {

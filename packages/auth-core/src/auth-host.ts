@@ -1,3 +1,5 @@
+import { quoteValue } from './option-checks.js';
+
 /** Options of {@link parseAuthHost}. */
 export interface ParseAuthHostOptions {
   /** The host named as an example in messages. Default `ims-na1.adobelogin.com`. */
@@ -149,7 +151,7 @@ export function parseEndpointPath(
 
   if (!PATH.test(trimmed) || trimmed.split('/').includes('..')) {
     return {
-      problem: `${JSON.stringify(value)} is not a path; give a path of letters, digits and "/" such as ${options.examplePath}, without query or fragment`,
+      problem: `${quotePath(trimmed)} is not a path; give a path of letters, digits and "/" such as ${options.examplePath}, without query or fragment`,
     };
   }
 
@@ -182,7 +184,19 @@ function stripSlashes(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
 }
 
-// A value with `@` may carry a password (`user:secret@host`), so it is not quoted.
+// A value with `@` may carry a password (`user:secret@host`), and a long one
+// may be a pasted key, so neither is quoted.
 function quoteHost(value: string): string {
-  return value.includes('@') ? 'the value' : `"${value}"`;
+  return value.includes('@') ? 'the value' : (quoteValue(value) ?? 'the value');
+}
+
+// The query and fragment may carry a secret, so only the part before them is quoted.
+function quotePath(value: string): string {
+  const [path = ''] = value.split(/[?#]/);
+  const quoted = quoteValue(path);
+  if (quoted === undefined) {
+    return 'the value';
+  }
+
+  return path === value ? quoted : `${quoted} followed by a query or fragment`;
 }

@@ -31,6 +31,7 @@ export {
 export { isAuthenticator } from './is-authenticator.js';
 export {
   type DurationRange,
+  describeOptionName,
   describeOrgIdProblem,
   describeType,
   describeUnknownOption,
@@ -40,6 +41,7 @@ export {
   OptionChecker,
   type OptionNames,
   ORG_ID_SUFFIX,
+  quoteValue,
   type StringCheckOptions,
   suggestOptionName,
 } from './option-checks.js';

@@ -67,6 +67,23 @@ describe('OptionChecker.checkNames', () => {
     expect(problemsOf({ orgId: 'a', client_id: undefined }, (check) => check.checkNames(NAMES))).toEqual([]);
   });
 
+  it.each([
+    ['SEKRITclientsecretXYZ123', 'an option name of 24 characters'],
+    [SECRET, `an option name of ${SECRET.length} characters`],
+    ['a b', 'an option name of 3 characters'],
+    ['x'.repeat(60), 'an option name of 60 characters'],
+    ['-----BEGIN PRIVATE KEY-----\nMIIE', 'an option name of 32 characters'],
+  ])('hides a secret-looking option name: %s', (name, field) => {
+    const problems = problemsOf({ [name]: true }, (check) => check.checkNames(NAMES));
+    expect(problems).toEqual([{ field, message: `is not an option; valid options are ${NAMES.known.join(', ')}` }]);
+    expect(new ConfigurationError(problems).message).not.toContain(name);
+  });
+
+  it('quotes a short identifier-like option name', () => {
+    const problems = problemsOf({ zzzz: 1, clientSecretValue: 1 }, (check) => check.checkNames(NAMES));
+    expect(problems.map((problem) => problem.field)).toEqual(['zzzz', 'clientSecretValue']);
+  });
+
   it('never reads a rename from the prototype', () => {
     const [problem] = problemsOf({ constructor: 'x' }, (check) => check.checkNames({ known: ['orgId'], renames: {} }));
     expect(problem?.message).toMatch(/valid options are orgId/);
@@ -110,14 +127,54 @@ describe('OptionChecker.requireString', () => {
     expect(check.problems).toEqual([]);
   });
 
-  it('rejects inner whitespace and quotes only non-secrets', () => {
+  it('rejects inner whitespace without quoting', () => {
     const check = new OptionChecker({ techAcctId: 'has space', clientSecret: `${SECRET} x` });
     expect(check.requireString('techAcctId')).toBeUndefined();
     expect(check.requireString('clientSecret', { secret: true })).toBeUndefined();
     expect(check.problems).toEqual([
-      { field: 'techAcctId', message: 'must not contain whitespace (got "has space")' },
-      { field: 'clientSecret', message: 'must not contain whitespace' },
+      { field: 'techAcctId', message: 'must not contain whitespace (found a space at character 4)' },
+      { field: 'clientSecret', message: `must not contain whitespace (found a space at character ${SECRET.length + 1})` },
     ]);
+  });
+
+  it.each([
+    ['CR LF', 'cid\r\nX-Evil: 1', 'U+000D at character 4'],
+    ['NUL', 'cid\u0000x', 'U+0000 at character 4'],
+    ['tab', 'cid\tx', 'U+0009 at character 4'],
+    ['DEL', 'cid\u007fx', 'U+007F at character 4'],
+    ['C1', 'cid\u0085x', 'U+0085 at character 4'],
+    ['line separator', 'cid\u2028x', 'U+2028 at character 4'],
+  ])('rejects a control character: %s', (_name, value, found) => {
+    for (const field of ['clientId', 'orgId', 'techAcctId', 'clientSecret']) {
+      const check = new OptionChecker({ [field]: value });
+      expect(check.requireString(field, { secret: field === 'clientSecret' })).toBeUndefined();
+      expect(check.problems).toHaveLength(1);
+      expect(check.problems[0]?.field).toBe(field);
+      expect(check.problems[0]?.message).toContain(`control characters such as line breaks, tabs or NUL (found ${found})`);
+      expect(check.problems[0]?.message).not.toContain('cid');
+    }
+  });
+
+  it('rejects control characters even with allowInnerWhitespace', () => {
+    const check = new OptionChecker({ name: 'a\nb' });
+    expect(check.requireString('name', { allowInnerWhitespace: true })).toBeUndefined();
+    expect(check.problems[0]?.message).toContain('U+000A at character 2');
+  });
+
+  it('trims a secret ending in a newline', () => {
+    const check = new OptionChecker({ clientSecret: `${SECRET}\r\n` });
+    expect(check.requireString('clientSecret', { secret: true })).toBe(SECRET);
+    expect(check.problems).toEqual([]);
+  });
+
+  it('never quotes a PEM pasted into an ID', () => {
+    const pem = `-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----`;
+    const check = new OptionChecker({ orgId: pem, techAcctId: pem });
+    check.orgId();
+    check.requireString('techAcctId');
+    expect(check.problems.map((problem) => problem.field)).toEqual(['orgId', 'techAcctId']);
+    expect(JSON.stringify(check.problems)).not.toContain('MIIEvQ');
+    expect(JSON.stringify(check.problems)).not.toContain('PRIVATE');
   });
 
   it('rejects surrounding whitespace without trim', () => {
@@ -126,7 +183,7 @@ describe('OptionChecker.requireString', () => {
     expect(check.requireString('clientSecret', { trim: false, secret: true })).toBeUndefined();
     expect(check.requireString('name', { trim: false, allowInnerWhitespace: true })).toBe('a b');
     expect(check.problems).toEqual([
-      { field: 'clientId', message: 'has leading or trailing whitespace (got " client-1"); remove it' },
+      { field: 'clientId', message: 'has leading or trailing whitespace; remove it' },
       { field: 'clientSecret', message: 'has leading or trailing whitespace; remove it' },
     ]);
     expect(JSON.stringify(check.problems)).not.toContain(SECRET);

@@ -91,7 +91,7 @@ export class OptionChecker {
   checkNames(names: OptionNames): void {
     for (const [name, value] of Object.entries(this.options)) {
       if (value !== undefined && !names.known.includes(name)) {
-        this.report(name, describeUnknownOption(name, names));
+        this.report(describeOptionName(name, names), describeUnknownOption(name, names));
       }
     }
   }
@@ -119,14 +119,25 @@ export class OptionChecker {
       return undefined;
     }
 
-    const quoted = options.secret ? '' : ` (got ${JSON.stringify(value)})`;
+    // The value is not quoted: whitespace and control characters usually come
+    // from a key or secret pasted into the wrong field.
     if (options.trim === false && trimmed !== value) {
-      this.report(field, `has leading or trailing whitespace${quoted}; remove it`);
+      this.report(field, 'has leading or trailing whitespace; remove it');
       return undefined;
     }
 
-    if (!options.allowInnerWhitespace && /\s/.test(trimmed)) {
-      this.report(field, `must not contain whitespace${quoted}`);
+    const control = findCharacter(trimmed, CONTROL_CHARACTER);
+    if (control !== undefined) {
+      this.report(
+        field,
+        `must not contain control characters such as line breaks, tabs or NUL (found ${control}); copy the value again without them`,
+      );
+      return undefined;
+    }
+
+    const space = options.allowInnerWhitespace ? undefined : findCharacter(trimmed, /\s/u);
+    if (space !== undefined) {
+      this.report(field, `must not contain whitespace (found ${space})`);
       return undefined;
     }
 
@@ -317,6 +328,54 @@ export function describeOrgIdProblem(orgId: string): string | undefined {
   }
 
   return undefined;
+}
+
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this pattern.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/** Maximum length of a value {@link quoteValue} quotes, in characters: org IDs and client IDs fit. */
+const MAX_QUOTED_LENGTH = 40;
+
+/** Describes the first character matching `pattern` by code point and position, never by the value around it. */
+function findCharacter(value: string, pattern: RegExp): string | undefined {
+  const index = [...value].findIndex((character) => pattern.test(character));
+  if (index < 0) {
+    return undefined;
+  }
+
+  const codePoint = [...value][index]?.codePointAt(0) ?? 0;
+  const name = codePoint === 0x20 ? 'a space' : `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `${name} at character ${index + 1}`;
+}
+
+/**
+ * Quotes a value for a message when it is short (at most 40 characters) and made
+ * of visible ASCII only, as a typo'd org ID or client ID is. Longer values or
+ * values with whitespace are not quoted, because they are more often a key,
+ * secret or token pasted into the wrong field.
+ *
+ * @returns the value in double quotes, or `undefined` when it must not be shown.
+ */
+export function quoteValue(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_QUOTED_LENGTH && /^[\x21-\x7e]+$/.test(value)
+    ? JSON.stringify(value)
+    : undefined;
+}
+
+/**
+ * Names an unknown option for a `ConfigurationProblem` field. The name itself
+ * is used when it is a known old spelling, close to a known name, or a short
+ * identifier (up to 20 characters, at most 2 digits). Any other name becomes
+ * `an option name of N characters`, because a long or random-looking key is
+ * often a secret pasted as a key.
+ */
+export function describeOptionName(name: string, names: OptionNames): string {
+  const identifier = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(name) && name.length <= MAX_QUOTED_LENGTH;
+  const isRename = names.renames !== undefined && Object.hasOwn(names.renames, name);
+  const isNear = identifier && suggestOptionName(name, names.known) !== undefined;
+  const isShort = identifier && name.length <= 20 && (name.match(/\d/g)?.length ?? 0) <= 2;
+  return isRename || isNear || isShort ? name : `an option name of ${[...name].length} characters`;
 }
 
 /**

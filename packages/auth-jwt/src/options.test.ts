@@ -73,6 +73,27 @@ describe('resolveJwtAuthOptions', () => {
     expect(settings.orgId).toBe('12345ABCDE@AdobeOrg');
   });
 
+  it('trims a client secret ending in a newline', () => {
+    expect(resolveJwtAuthOptions({ ...valid, clientSecret: `${secret}\r\n` }).clientSecret).toBe(secret);
+  });
+
+  it.each(['clientId', 'orgId', 'techAcctId', 'clientSecret'])('rejects a line break inside %s', (field) => {
+    const value = `${(valid as Record<string, string>)[field]}\r\nX-Evil: 1`;
+    const problems = problemsOf({ ...valid, [field]: value });
+
+    expect(problems).toEqual([{ field, message: expect.stringContaining('control characters') }]);
+    expect(JSON.stringify(problems)).not.toContain('X-Evil');
+  });
+
+  it.each(['orgId', 'techAcctId'])('never quotes a PEM pasted into %s', (field) => {
+    const problems = problemsOf({ ...valid, [field]: keys.pkcs1 });
+    const body = keys.pkcs1.split('\n')[1] ?? '';
+
+    expect(problems.map((problem) => problem.field)).toEqual([field]);
+    expect(JSON.stringify(problems)).not.toContain(body.slice(0, 20));
+    expect(JSON.stringify(problems)).not.toContain('PRIVATE KEY');
+  });
+
   it('lists every missing option', () => {
     const problems = problemsOf({});
     expect(problems.map((problem) => problem.field)).toEqual([

@@ -17,7 +17,10 @@ export interface JWTAuthOptions extends TransportOptions {
   orgId: string;
   /** The client ID (API key) of the credential. */
   clientId: string;
-  /** The client secret of the credential. Never logged or shown. */
+  /**
+   * The client secret of the credential. Never logged or shown. Whitespace at
+   * the ends, such as the newline of a value read from a file, is trimmed.
+   */
   clientSecret: string;
   /** The technical account ID, such as `1234ABCD@techacct.adobe.com`. Sent as the assertion's `sub`. */
   techAcctId: string;

@@ -73,6 +73,13 @@ describe('resolveOptions', () => {
     expect(resolved.transport).toEqual({ sslVerify: false });
   });
 
+  it('trims whitespace around the IDs and the secret', () => {
+    const resolved = resolveOptions({ clientId: ' client-1\n', clientSecret: `${SECRET}\r\n` });
+
+    expect(resolved.clientId).toBe('client-1');
+    expect(resolved.clientSecret).toBe(SECRET);
+  });
+
   it('trims whitespace around orgId', () => {
     expect(resolveOptions({ ...valid, orgId: ' 12345ABCDE@AdobeOrg\n' }).orgId).toBe('12345ABCDE@AdobeOrg');
   });
@@ -109,8 +116,12 @@ describe('resolveOptions', () => {
 
   it.each([
     [{ clientId: 42 }, 'clientId', 'must be a string, not a number'],
-    [{ clientId: ' client-1' }, 'clientId', 'whitespace'],
-    [{ clientSecret: `${SECRET}\n` }, 'clientSecret', 'whitespace'],
+    [{ clientId: 'client 1' }, 'clientId', 'must not contain whitespace (found a space at character 7)'],
+    [{ clientId: 'cid\r\nX-Evil: 1' }, 'clientId', 'control characters such as line breaks, tabs or NUL (found U+000D at character 4)'],
+    [{ clientId: 'cid\u0000' }, 'clientId', 'control characters'],
+    [{ clientSecret: `${SECRET}\nx` }, 'clientSecret', 'control characters'],
+    [{ clientSecret: `${SECRET} x` }, 'clientSecret', 'must not contain whitespace'],
+    [{ orgId: '12345ABCDE@AdobeOrg\r\nX: 1' }, 'orgId', 'control characters'],
     [{ clientSecret: Buffer.from(SECRET) }, 'clientSecret', 'must be a string, not an object'],
     [{ orgId: '' }, 'orgId', 'is empty'],
     [{ orgId: 42 }, 'orgId', 'must be a string, not a number'],
@@ -120,7 +131,8 @@ describe('resolveOptions', () => {
     [{ orgId: '12345' }, 'orgId', 'must end with @AdobeOrg'],
     [{ scopes: 'openid,AdobeID' }, 'scopes', 'non-empty array'],
     [{ scopes: [] }, 'scopes', 'non-empty array'],
-    [{ scopes: ['openid', 'Adobe ID'] }, 'scopes', '"Adobe ID" is not a scope name'],
+    [{ scopes: ['openid', 'Adobe ID'] }, 'scopes', 'entry 2 is not a scope name'],
+    [{ scopes: ['openid,AdobeID', 'a b'] }, 'scopes', '"openid,AdobeID", entry 2 are not a scope name'],
     [{ scopes: ['openid,AdobeID'] }, 'scopes', 'no spaces or commas'],
     [{ authHost: 'ftp://ims.example.com' }, 'authHost', 'protocol ftp:'],
     [{ authEndpoint: '?' }, 'authEndpoint', 'not a path'],
@@ -168,6 +180,26 @@ describe('resolveOptions', () => {
       'clientId',
       'clientSecret',
     ]);
+  });
+
+  it.each([
+    ['a secret in scopes', { scopes: [`${SECRET} z`] }],
+    ['a secret in the authEndpoint query', { authEndpoint: `/ims?x=${SECRET}` }],
+    ['a secret in the authHost query', { authHost: `http://127.0.0.1:1/?k=${SECRET}` }],
+    ['a secret as an option name', { [SECRET]: true }],
+    ['a secret with a line break', { clientSecret: `${SECRET.slice(0, 10)}\n${SECRET.slice(10)}` }],
+    ['a PEM as orgId', { orgId: `-----BEGIN PRIVATE KEY-----\n${SECRET}\n-----END PRIVATE KEY-----` }],
+  ])('never quotes %s', (_name, override) => {
+    let message = '';
+    try {
+      resolveOptions({ ...valid, ...override });
+    } catch (error) {
+      message = `${(error as Error).message}\n${JSON.stringify(error)}`;
+    }
+
+    expect(message).toMatch(/^Invalid OAuthS2S options/);
+    expect(message).not.toContain(SECRET);
+    expect(message).not.toContain(SECRET.slice(10));
   });
 
   it('rejects an unknown option', () => {

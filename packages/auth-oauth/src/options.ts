@@ -6,6 +6,7 @@ import {
   type OptionNames,
   parseAuthHost,
   parseEndpointPath,
+  quoteValue,
   type TransportOptions,
 } from '@umapi/auth-core';
 
@@ -14,9 +15,12 @@ import {
  * has a default.
  */
 export interface OAuthS2SOptions extends TransportOptions {
-  /** The client ID (API key) of the OAuth server-to-server credential. */
+  /** The client ID (API key) of the OAuth server-to-server credential. Whitespace at the ends is trimmed. */
   clientId: string;
-  /** The client secret of the credential. Kept private and never logged. */
+  /**
+   * The client secret of the credential. Kept private and never logged.
+   * Whitespace at the ends, such as the newline of a value read from a file, is trimmed.
+   */
   clientSecret: string;
   /**
    * The org ID, ending with `@AdobeOrg`. Optional; `Connection` uses it when it has no
@@ -110,9 +114,6 @@ const NAMES: OptionNames = {
   },
 };
 
-// Values are not trimmed: whitespace at the ends is reported, so the value
-// sent to IMS is exactly the one given.
-const TEXT = { trim: false, allowInnerWhitespace: true } as const;
 
 /**
  * Validates `OAuthS2S` options and applies defaults.
@@ -131,14 +132,18 @@ export function resolveOptions(input: unknown): ResolvedOAuthS2SOptions {
   const check = new OptionChecker(input as Record<string, unknown>);
   check.checkNames(NAMES);
 
-  const clientId = check.requireString('clientId', TEXT);
-  const clientSecret = check.requireString('clientSecret', { ...TEXT, secret: true });
+  // IDs and the secret are trimmed, as JWTAuth does, because a value read from
+  // a file or an environment variable often ends in a newline. Whitespace or a
+  // control character inside is rejected: no client ID or secret contains one,
+  // and a line break would otherwise reach an HTTP header.
+  const clientId = check.requireString('clientId');
+  const clientSecret = check.requireString('clientSecret', { secret: true });
   // The org ID is optional here, but a mistyped one would only fail later with
   // a 403 from UMAPI, so a given value must have the org ID format.
   const orgId = check.options.orgId === undefined ? undefined : check.orgId();
   const scopes = readScopes(check.options.scopes, check.problems);
-  const authHost = check.optionalString('authHost', TEXT) ?? DEFAULTS.authHost;
-  const authEndpoint = check.optionalString('authEndpoint', TEXT) ?? DEFAULTS.authEndpoint;
+  const authHost = check.optionalString('authHost') ?? DEFAULTS.authHost;
+  const authEndpoint = check.optionalString('authEndpoint') ?? DEFAULTS.authEndpoint;
   const timeoutMs = check.timeout() ?? DEFAULTS.timeoutMs;
   const refreshWindowMs = check.duration('refreshWindowMs', { min: 0 });
   const expiryMarginMs = check.duration('expiryMarginMs', { min: 0 });
@@ -200,10 +205,22 @@ function readScopes(value: unknown, problems: ConfigurationProblem[]): readonly 
   if (invalid.length > 0) {
     problems.push({
       field: 'scopes',
-      message: `${invalid.map((scope) => JSON.stringify(scope) ?? String(scope)).join(', ')} is not a scope name; names contain no spaces or commas`,
+      message: `${describeScopes(value)} not a scope name; names contain no spaces or commas`,
     });
     return DEFAULT_SCOPES;
   }
 
   return Object.freeze([...new Set(value as string[])]);
+}
+
+/**
+ * Names the invalid scopes: short printable ones quoted, any other by its
+ * position (`entry 2`), because a long entry or one with spaces may be a pasted secret.
+ */
+function describeScopes(scopes: readonly unknown[]): string {
+  const names = scopes
+    .map((scope, index) => ({ scope, index }))
+    .filter(({ scope }) => typeof scope !== 'string' || !/^[^\s,]+$/.test(scope))
+    .map(({ scope, index }) => quoteValue(scope) ?? `entry ${index + 1}`);
+  return `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'}`;
 }

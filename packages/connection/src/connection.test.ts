@@ -241,6 +241,32 @@ describe('Connection construction', () => {
     expect(() => new Connection({ auth, ...extra } as ConnectionOptions)).toThrow(pattern);
   });
 
+  it.each([
+    ['a CR LF', 'cid\r\nX-Evil: 1'],
+    ['a trailing LF', 'cid\n'],
+    ['a NUL', 'c\u0000id'],
+    ['an escape character', 'c\u001bid'],
+  ])('rejects a client ID with %s', (_name, clientId) => {
+    const auth: Authenticator = {
+      clientId,
+      orgId: 'ORG@AdobeOrg',
+      getAccessToken: async () => ({ token: 'not-sent', expiresAt: Date.now() + 60_000 }),
+    };
+
+    let error: unknown;
+    try {
+      new Connection({ auth, rateLimits: false });
+    } catch (caught) {
+      error = caught;
+    }
+
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).problems.map((problem) => problem.field)).toEqual([
+      'auth.clientId',
+    ]);
+    expect((error as Error).message).toContain('x-api-key header');
+  });
+
   it('shows no secret in inspect or JSON output', async () => {
     const { auth, credentials } = await createTestAuthenticator(ims);
     const { token } = await auth.getAccessToken();

@@ -264,7 +264,58 @@ describe('Connection numeric options', () => {
     [{ ca: 42 }, 'ca', 'PEM string'],
     [{ logger: 'console' }, 'logger', 'must be an object with any of debug, info, warn and error'],
     [{ userAgent: 'a\nb' }, 'userAgent', 'must be a single-line string'],
+    [{ userAgent: 'sync/1\r\nX-Evil: 1' }, 'userAgent', 'control character (CR, U+000D) at index 6'],
+    [{ userAgent: 'sync\u0000/1' }, 'userAgent', 'control character (NUL, U+0000) at index 4'],
+    [{ userAgent: 'sync\u0007/1' }, 'userAgent', 'control character (U+0007) at index 4'],
+    [{ userAgent: 'sync\u007f/1' }, 'userAgent', 'control character (U+007F) at index 4'],
+    [{ userAgent: 'sync/1 \u2013 beta' }, 'userAgent', 'outside Latin-1 (U+2013) at index 7'],
+    [{ userAgent: 'sync/1 ' }, 'userAgent', 'starts or ends with whitespace'],
   ])('rejects %j', (options, field, message) => {
     expect(problemsOf(options)).toEqual([{ field, message: expect.stringContaining(message) }]);
+  });
+
+  it('accepts a userAgent with inner spaces and Latin-1', () => {
+    const resolved = resolveConnectionOptions({
+      auth: handWritten(ORG_ID),
+      userAgent: 'my sync/1.2 (caf\u00e9)',
+    });
+
+    expect(resolved.userAgent).toBe('my sync/1.2 (caf\u00e9)');
+  });
+});
+
+describe('Connection auth.clientId', () => {
+  function withClientId(clientId: string): Authenticator {
+    return { ...handWritten(ORG_ID), clientId };
+  }
+
+  it.each([
+    ['a CR LF and a header', 'cid\r\nX-Evil: 1', 'control character (CR, U+000D) at index 3'],
+    ['a trailing LF', 'cid\n', 'control character (LF, U+000A) at index 3'],
+    ['a NUL', 'c\u0000id', 'control character (NUL, U+0000) at index 1'],
+    ['a tab at the end', 'cid\t', 'starts or ends with whitespace'],
+    ['another control character', 'c\u001bid', 'control character (U+001B) at index 1'],
+    ['a character outside Latin-1', 'c\u0130d', 'outside Latin-1 (U+0130) at index 1'],
+    ['a leading space', ' cid', 'starts or ends with whitespace'],
+  ])('rejects a client ID with %s', (_name, clientId, message) => {
+    let caught: unknown;
+    try {
+      resolveConnectionOptions({ auth: withClientId(clientId) });
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(ConfigurationError);
+    const problems = (caught as ConfigurationError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toBe('auth.clientId');
+    expect(problems[0]?.message).toContain(message);
+    expect(problems[0]?.message).toContain('x-api-key header');
+  });
+
+  it('accepts a client ID that fits a header', () => {
+    const resolved = resolveConnectionOptions({ auth: withClientId('0123abcd-ef_89.Client') });
+
+    expect(resolved.auth.clientId).toBe('0123abcd-ef_89.Client');
   });
 });

@@ -6,6 +6,7 @@ import {
   MAX_TIMER_DELAY_MS,
   OptionChecker,
 } from '@umapi/auth-core';
+import { describeHeaderValueProblem } from './header-value.js';
 import { CONNECTION_OPTION_NAMES } from './option-names.js';
 import {
   checkRateLimitTiming,
@@ -202,6 +203,7 @@ export function resolveConnectionOptions(input: unknown): ResolvedConnectionOpti
 function checkAuth(check: OptionChecker): void {
   const auth = check.options.auth;
   if (isAuthenticator(auth)) {
+    checkClientIdHeader(check, auth.clientId);
     return;
   }
 
@@ -221,6 +223,22 @@ function checkAuth(check: OptionChecker): void {
   const problem =
     auth === undefined ? 'is missing' : `must be an authenticator, not ${describe(auth)}`;
   check.report('auth', `${problem}. ${twoStepSetUp}`);
+}
+
+/**
+ * Checks that the client ID can go into the `x-api-key` header, so that a
+ * pasted line break fails here, naming the field, and not on the first call
+ * with a `TypeError` from `Headers`. The client ID is not a secret, but only its
+ * position is quoted, to keep a mis-pasted secret out of the message.
+ */
+function checkClientIdHeader(check: OptionChecker, clientId: string): void {
+  const problem = describeHeaderValueProblem(clientId);
+  if (problem !== undefined) {
+    check.report(
+      'auth.clientId',
+      `${problem}, so it cannot be sent in the x-api-key header. Fix the client ID where the authenticator reads it; copy it again from the Adobe Developer Console`,
+    );
+  }
 }
 
 /**
@@ -345,10 +363,19 @@ function checkUserAgent(check: OptionChecker): void {
     return;
   }
 
-  if (typeof value !== 'string' || /[\r\n]/.test(value)) {
+  if (typeof value !== 'string') {
     check.report(
       'userAgent',
       `must be a single-line string such as 'my-sync/1.2', not ${describe(value)}`,
+    );
+    return;
+  }
+
+  const problem = describeHeaderValueProblem(value);
+  if (problem !== undefined) {
+    check.report(
+      'userAgent',
+      `must be a single-line string such as 'my-sync/1.2' that can be sent in the User-Agent header, but it ${problem}`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { CertificateError, NetworkError, ProxyError, TimeoutError } from '@umapi/auth-core';
+import { bodyReadError, MAX_RESPONSE_BYTES, readBodyText } from './body.js';
 import {
   type HttpErrorDetails,
   MAX_BODY_EXCERPT,
@@ -49,9 +50,13 @@ export interface PreparedRequest {
   acceptErrorResult: boolean;
 }
 
-/** Outcome of one attempt: an HTTP response, or a failure before one arrived. */
+/**
+ * Outcome of one attempt: an HTTP response, a response whose body exceeds
+ * {@link MAX_RESPONSE_BYTES} (left unread), or a failure before the whole body arrived.
+ */
 export type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Headers; text: string }
+  | { kind: 'too-large'; status: number; headers: Headers; maxBytes: number }
   | { kind: 'failure'; error: unknown; retryable: boolean };
 
 /** Everything one attempt needs besides the request. */
@@ -60,6 +65,8 @@ export interface AttemptSettings {
   /** Milliseconds from sending to having read the whole body. */
   timeoutMs: number;
   signal: AbortSignal | undefined;
+  /** Maximum body size in bytes. Default {@link MAX_RESPONSE_BYTES}. */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -125,7 +132,11 @@ export function prepareRequest(
  * for every call. That cost about 0.1 ms a page in the list-users bench
  * (BENCHMARKS.md). One AbortController per attempt is both the deadline and
  * the link to the caller's signal. The deadline covers reading the body too,
- * so a server that stalls mid-body cannot hang the call.
+ * so a server that stalls mid-body cannot hang the call, and the body size
+ * is capped, so a fast endless body cannot fill the memory.
+ *
+ * A body cut off after the headers becomes a retryable `NetworkError`
+ * whose cause keeps no bytes of the response.
  *
  * @throws The caller signal's reason when it aborts.
  */
@@ -147,8 +158,9 @@ export async function sendAttempt(
   const abortAttempt = () => attempt.abort(callerSignal?.reason);
   callerSignal?.addEventListener('abort', abortAttempt, { once: true });
 
+  let response: Response | undefined;
   try {
-    const response = await settings.fetch(request.url, {
+    response = await settings.fetch(request.url, {
       method: request.method,
       headers,
       body: request.body,
@@ -156,8 +168,20 @@ export async function sendAttempt(
       // UMAPI never redirects; a 3xx comes from a proxy or a wrong endpoint and must not be followed with the token.
       redirect: 'manual',
     });
-    const text = await response.text();
-    return { kind: 'response', status: response.status, headers: response.headers, text };
+    const maxBytes = settings.maxBodyBytes ?? MAX_RESPONSE_BYTES;
+    const body = await readBodyText(response, maxBytes);
+    if (body.kind === 'too-large') {
+      // Aborting closes the connection, so the rest of the body is never received.
+      attempt.abort();
+      return { kind: 'too-large', status: response.status, headers: response.headers, maxBytes };
+    }
+
+    return {
+      kind: 'response',
+      status: response.status,
+      headers: response.headers,
+      text: body.text,
+    };
   } catch (error) {
     if (callerSignal?.aborted) {
       throw callerSignal.reason;
@@ -165,6 +189,15 @@ export async function sendAttempt(
 
     if (attempt.signal.aborted) {
       return { kind: 'failure', error: attempt.signal.reason, retryable: true };
+    }
+
+    if (response !== undefined) {
+      const failure = bodyReadError(
+        error,
+        `${request.method} ${request.path}`,
+        new URL(request.url).host,
+      );
+      return { kind: 'failure', error: failure, retryable: true };
     }
 
     return { kind: 'failure', error, retryable: isRetryableFailure(error) };
@@ -291,6 +324,27 @@ export function errorForStatus(
     `UMAPI responded to ${request.method} ${request.path} with an unexpected HTTP ${outcome.status}${target}; check the endpoint and any proxy in between`,
     details,
   );
+}
+
+/**
+ * Builds the error for a response whose body exceeds the size cap. It is not
+ * retried, because the same request would get the same body.
+ */
+export function errorForOversizedBody(
+  request: PreparedRequest,
+  outcome: { status: number; maxBytes: number },
+  requestId: string,
+): ResponseError {
+  const limit = describeBytes(outcome.maxBytes);
+  return new ResponseError(
+    `UMAPI's response to ${request.method} ${request.path} (HTTP ${outcome.status}) is larger than the ${limit} limit of a response body, so it was not read. The largest UMAPI page is far smaller; check the endpoint and any proxy in between`,
+    { status: outcome.status, method: request.method, path: request.path, requestId },
+  );
+}
+
+function describeBytes(bytes: number): string {
+  const mebibytes = bytes / (1024 * 1024);
+  return Number.isInteger(mebibytes) ? `${mebibytes} MiB` : `${bytes}-byte`;
 }
 
 /** The parts of a response that an error quotes, with the access tokens replaced. */

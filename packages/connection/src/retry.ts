@@ -15,6 +15,7 @@ import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
 import { redactText } from './redact.js';
 import {
   type AttemptOutcome,
+  errorForOversizedBody,
   errorForStatus,
   type PreparedRequest,
   readSuccess,
@@ -243,6 +244,10 @@ function classifyOutcome(
       : { kind: 'fatal', error: outcome.error };
   }
 
+  if (outcome.kind === 'too-large') {
+    return { kind: 'fatal', error: errorForOversizedBody(request, outcome, requestId) };
+  }
+
   if (outcome.status >= 200 && outcome.status < 300) {
     return { kind: 'success', outcome };
   }
@@ -292,6 +297,10 @@ function backoffDelay(retry: number, settings: RetrySettings): number {
 function describeOutcome(outcome: AttemptOutcome, secrets: readonly string[]): string {
   if (outcome.kind === 'response') {
     return `HTTP ${outcome.status}`;
+  }
+
+  if (outcome.kind === 'too-large') {
+    return `HTTP ${outcome.status} with a body over ${outcome.maxBytes} bytes`;
   }
 
   return outcome.error instanceof Error

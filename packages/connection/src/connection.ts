@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { type Authenticator, createTransport, debug, type Transport } from '@umapi/auth-core';
-import { RequestError } from './errors.js';
+import { RequestError, ResponseError } from './errors.js';
 import {
   type ConnectionLogger,
   type ConnectionOptions,
@@ -243,8 +243,9 @@ export class Connection {
   /**
    * Looks up one user by email or username.
    *
-   * @returns The user, or null when UMAPI responds with 404.
+   * @returns The user, or null when UMAPI responds with 404 (no such user).
    * @throws TypeError for an empty value, or for `.` or `..`, which no request path can address.
+   * @throws ResponseError for a 2xx response without a `user` object.
    * @throws The errors of {@link Connection.request}.
    */
   async user(email: string, options: { signal?: AbortSignal } = {}): Promise<UmapiUser | null> {
@@ -255,15 +256,27 @@ export class Connection {
     const emailSegment = encodePathSegment(email.trim(), 'user() email or username');
     const path = `organizations/${encodeURIComponent(this.orgId)}/users/${emailSegment}`;
     this.#counters.singleQueries += 1;
+    let response: UmapiResponse<{ user?: unknown } | null>;
     try {
-      const { body } = await this.request<{ user?: UmapiUser }>(path, { signal: options.signal });
-      return body.user ?? null;
+      response = await this.request(path, { signal: options.signal });
     } catch (error) {
       if (error instanceof RequestError && error.status === 404) {
         return null;
       }
       throw error;
     }
+
+    // Only a 404 means "no such user": a 2xx without a user is a broken
+    // response, and reading it as null would make a sync recreate the user.
+    const user = response.body?.user;
+    if (typeof user !== 'object' || user === null || Array.isArray(user)) {
+      throw new ResponseError(
+        `UMAPI responded to GET ${path} with HTTP ${response.status} but the body has no 'user' object`,
+        { status: response.status, method: 'GET', path },
+      );
+    }
+
+    return user as UmapiUser;
   }
 
   /**

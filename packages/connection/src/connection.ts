@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { type Authenticator, createTransport, debug, type Transport } from '@umapi/auth-core';
-import { RequestError, ResponseError } from './errors.js';
+import { ConnectionClosedError, RequestError, ResponseError } from './errors.js';
 import {
   type ConnectionLogger,
   type ConnectionOptions,
@@ -10,6 +10,7 @@ import {
   resolveConnectionOptions,
 } from './options.js';
 import { listItems } from './paging.js';
+import { type PendingCall, PendingCalls } from './pending-calls.js';
 import { encodePathSegment } from './path-segment.js';
 import {
   type PreparedRequest,
@@ -126,6 +127,9 @@ export class Connection {
   readonly #counters = { requests: 0, retries: 0, multipleQueries: 0, singleQueries: 0 };
   #serverStatus: ServerStatus;
   #lastRequestTime = 0;
+  /** The promise of `close()`, set by its first call. */
+  #closing: Promise<void> | undefined;
+  readonly #pendingCalls = new PendingCalls();
 
   /**
    * Creates a connection. Sends nothing until the first call.
@@ -170,7 +174,13 @@ export class Connection {
       retryMaxDelayMs: CONNECTION_DEFAULTS.retryMaxDelayMs,
       counters: this.#counters,
     };
-    this.#executor = createActionExecutor({ send: this.#sendActions });
+    this.#executor = createActionExecutor({
+      send: this.#sendActions,
+      closedError: () =>
+        this.#closing === undefined
+          ? undefined
+          : this.#closedError('the remaining actions stay queued'),
+    });
   }
 
   /**
@@ -184,6 +194,7 @@ export class Connection {
    * @throws ServerError for a 5xx response other than 502, 503 and 504.
    * @throws ResponseError for a 2xx response that is not JSON, or whose `result` is `error`.
    * @throws The signal's reason when it aborts; an already-aborted signal sends nothing.
+   * @throws ConnectionClosedError when {@link Connection.close} was called before or during the call.
    *
    * A sync marker set by {@link Connection.startSync} or
    * {@link Connection.endSync} rides on this request as its `Pragma` header,
@@ -198,6 +209,10 @@ export class Connection {
   ): Promise<UmapiResponse<Body>> {
     options.signal?.throwIfAborted();
     const prepared = prepareRequest(this.endpoint, path, options);
+    if (this.#closing !== undefined) {
+      throw this.#closedError(`${prepared.method} ${prepared.path} was not sent`);
+    }
+
     this.#attachSyncMarker(prepared);
     return (await this.#send(prepared, options.signal)) as UmapiResponse<Body>;
   }
@@ -296,8 +311,15 @@ export class Connection {
    * @returns Counts of queued, sent and completed actions, and each error mapped to the caller's action index.
    * @throws ActionValidationError when any action is invalid; nothing is then queued or sent.
    * @throws The signal's reason when the signal was aborted before the call; nothing is then queued or sent.
+   * @throws ConnectionClosedError when the connection is closed; nothing is then queued or sent.
+   *   A `close()` during the call fails the request in flight (its actions get `errorCode`
+   *   `ERR_UMAPI_CONNECTION_CLOSED`) and leaves the unsent actions queued.
    */
   execute(actions: readonly Action[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
+    if (this.#closing !== undefined) {
+      return Promise.reject(this.#closedError('execute() queued and sent nothing'));
+    }
+
     return this.#executor.execute(actions, {
       immediate: options.immediate ?? true,
       signal: options.signal,
@@ -309,8 +331,13 @@ export class Connection {
    *
    * @returns Counts and errors, as {@link Connection.execute} returns them.
    * @throws The signal's reason when the signal was aborted before the call; nothing is then sent.
+   * @throws ConnectionClosedError when the connection is closed.
    */
   executeQueued(options: { signal?: AbortSignal } = {}): Promise<ExecuteResult> {
+    if (this.#closing !== undefined) {
+      return Promise.reject(this.#closedError('executeQueued() sent nothing'));
+    }
+
     return this.#executor.executeQueued({ signal: options.signal });
   }
 
@@ -348,23 +375,29 @@ export class Connection {
    *
    * @param options - `remote: true` reads `<endpoint origin>/status` now; otherwise the last known server status is returned.
    * @returns Never throws for a server problem: an unreachable server or an unexpected response becomes the `server.status` text.
+   * @throws ConnectionClosedError for `remote: true` once the connection is closed; local counters stay readable.
    */
   async status(
     options: { remote?: boolean; signal?: AbortSignal } = {},
   ): Promise<ConnectionStatus> {
     if (options.remote === true) {
-      this.#serverStatus = await checkServerStatus({
-        url: `${new URL(this.endpoint).origin}/status`,
-        endpoint: this.endpoint,
-        fetch: this.#transport.fetch,
-        headers: new Headers({
-          Accept: 'application/json',
-          'User-Agent': this.#userAgent,
-          'X-Request-Id': this.#nextRequestId(),
-        }),
-        timeoutMs: this.#options.timeout,
-        signal: options.signal,
-      });
+      const call = this.#startCall('GET /status', options.signal);
+      try {
+        this.#serverStatus = await checkServerStatus({
+          url: `${new URL(this.endpoint).origin}/status`,
+          endpoint: this.endpoint,
+          fetch: this.#transport.fetch,
+          headers: new Headers({
+            Accept: 'application/json',
+            'User-Agent': this.#userAgent,
+            'X-Request-Id': this.#nextRequestId(),
+          }),
+          timeoutMs: this.#options.timeout,
+          signal: call.signal,
+        });
+      } finally {
+        call.end();
+      }
     }
 
     const actions = this.#executor.counters();
@@ -383,9 +416,29 @@ export class Connection {
     };
   }
 
-  /** Closes the connection's HTTP agents. Queued actions are not sent. */
-  async close(): Promise<void> {
-    await this.#transport.close();
+  /**
+   * Closes the connection: stops every call in progress and closes the HTTP agents.
+   *
+   * A call waiting for a rate-limit slot, sleeping between retries or waiting
+   * for a response rejects with `ConnectionClosedError`, sends nothing more
+   * and leaves no timer behind. A request already sent may still have reached
+   * UMAPI. Calls made after `close()` reject at once, except `status()`
+   * without `remote`. Queued actions are not sent. Other connections with the
+   * same client ID share the rate limiter but keep their own calls, which
+   * `close()` leaves alone. Calling `close()` again returns the same promise.
+   */
+  close(): Promise<void> {
+    if (this.#closing === undefined) {
+      this.#pendingCalls.abortAll(
+        (what) =>
+          new ConnectionClosedError(
+            `The connection was closed while ${what} was in progress, so the call was stopped. If its request was already sent, UMAPI may have received it`,
+          ),
+      );
+      this.#closing = this.#transport.close();
+    }
+
+    return this.#closing;
   }
 
   /** Closes the connection at the end of an `await using` block. */
@@ -456,9 +509,34 @@ export class Connection {
     }
   }
 
-  #send(prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<UmapiResponse> {
+  async #send(prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<UmapiResponse> {
     const endpointClass = classifyRequest(prepared.method, prepared.path);
-    return sendWithRetries(prepared, endpointClass, this.#retrySettings, signal);
+    const call = this.#startCall(`${prepared.method} ${prepared.path}`, signal);
+    try {
+      return await sendWithRetries(prepared, endpointClass, this.#retrySettings, call.signal);
+    } finally {
+      call.end();
+    }
+  }
+
+  /**
+   * Starts a call that `close()` can stop.
+   *
+   * @throws ConnectionClosedError when the connection is closed already.
+   */
+  #startCall(what: string, signal: AbortSignal | undefined): PendingCall {
+    if (this.#closing !== undefined) {
+      throw this.#closedError(`${what} was not sent`);
+    }
+
+    return this.#pendingCalls.start(what, signal);
+  }
+
+  /** @param outcome - What happened instead, such as `GET groups/x/0 was not sent`. */
+  #closedError(outcome: string): ConnectionClosedError {
+    return new ConnectionClosedError(
+      `The connection is closed, so ${outcome}; create a new Connection to send more requests`,
+    );
   }
 
   #buildHeaders(request: PreparedRequest, token: string, requestId: string): Headers {

@@ -174,3 +174,15 @@ function readString(body: unknown, key: string): string | undefined {
   const value = (body as Record<string, unknown>)[key];
   return typeof value === 'string' ? value : undefined;
 }
+
+/**
+ * Thrown by a call that `Connection.close()` stopped: a call waiting for a
+ * rate-limit slot, sleeping between retries or waiting for a response, and
+ * any call started after `close()`. A request that was already sent may
+ * still have reached UMAPI.
+ */
+export class ConnectionClosedError extends UmapiError {
+  constructor(message: string) {
+    super(message, 'ERR_UMAPI_CONNECTION_CLOSED');
+  }
+}

@@ -6,6 +6,7 @@ export {
   type UsersQuery,
 } from './connection.js';
 export {
+  ConnectionClosedError,
   HttpError,
   type HttpErrorDetails,
   ListingError,

@@ -1,5 +1,5 @@
 import { isUmapiError } from '@umapi/auth-core';
-import { HttpError, ListingError, ResponseError } from './errors.js';
+import { ConnectionClosedError, HttpError, ListingError, ResponseError } from './errors.js';
 import type { UmapiResponse } from './request.js';
 
 /** How to read one listing: which items key the pages carry and how to fetch a page. */
@@ -24,6 +24,7 @@ export interface ListingSpec {
  *
  * @throws ListingError naming the page, with the request's error as `cause`.
  * @throws The signal's reason when the caller aborts.
+ * @throws ConnectionClosedError, unwrapped, when the connection is closed.
  */
 export function listItems<Item>(spec: ListingSpec): AsyncIterableIterator<Item> {
   return new ListingIterator<Item>(spec);
@@ -149,6 +150,11 @@ async function fetchListingPage(
   } catch (error) {
     if (spec.signal?.aborted) {
       throw spec.signal.reason;
+    }
+
+    // A closed connection stops the listing as an abort does: no page failed.
+    if (error instanceof ConnectionClosedError) {
+      throw error;
     }
 
     if (page === 0 && error instanceof HttpError && error.status === 404) {

@@ -96,6 +96,12 @@ export type ActionSender = (body: ActionJson[], options: ActionSendOptions) => P
 /** Options of {@link createActionExecutor}. */
 export interface ActionExecutorOptions {
   send: ActionSender;
+  /**
+   * Returns the error to stop with once the owner is closed, or undefined
+   * while it is open. A closed executor rejects new calls with it and sends
+   * no further batch, leaving the unsent actions queued.
+   */
+  closedError?(): Error | undefined;
 }
 
 /** Options of `execute()`. */
@@ -356,6 +362,13 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     );
   }
 
+  function throwIfClosed(): void {
+    const closed = options.closedError?.();
+    if (closed !== undefined) {
+      throw closed;
+    }
+  }
+
   async function flush(
     immediate: boolean,
     signal: AbortSignal | undefined,
@@ -363,8 +376,8 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     const call: CallResult = { sent: 0, completed: 0, requests: 0, errors: [], warnings: [] };
 
     while (queue.length >= UMAPI_LIMITS.entriesPerRequest || (immediate && queue.length > 0)) {
-      // After an abort the unsent entries stay queued for a later executeQueued().
-      if (signal?.aborted) {
+      // After an abort or a close the unsent entries stay queued for a later executeQueued().
+      if (signal?.aborted || options.closedError?.() !== undefined) {
         break;
       }
 
@@ -391,6 +404,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     execute(actions, executeOptions = {}) {
       return serialize(async () => {
         executeOptions.signal?.throwIfAborted();
+        throwIfClosed();
         const submitted = prepare(actions);
         queue.push(...submitted);
         return flush(executeOptions.immediate === true, executeOptions.signal);
@@ -400,6 +414,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     executeQueued(queuedOptions = {}) {
       return serialize(async () => {
         queuedOptions.signal?.throwIfAborted();
+        throwIfClosed();
         return flush(true, queuedOptions.signal);
       });
     },

@@ -74,13 +74,13 @@ const bodyFailureReasons: Record<string, string> = {
  * invalid chunked encoding, or a `Content-Encoding` that does not decode.
  * The retry loop retries it as it retries a dropped connection.
  *
- * @param what - The request, such as `GET users/12345@AdobeOrg/0`.
+ * @param requestLabel - The method and path, such as `GET users/12345@AdobeOrg/0`.
  */
-export function bodyReadError(error: unknown, what: string, host: string): NetworkError {
+export function bodyReadError(error: unknown, requestLabel: string, host: string): NetworkError {
   const code = findCode(error);
   const suffix = code === undefined ? '' : ` (${code})`;
   return new NetworkError(
-    `UMAPI's response to ${what} was cut off after the headers: ${describeBodyFailure(error, code)}${suffix}`,
+    `UMAPI's response to ${requestLabel} was cut off after the headers: ${describeBodyFailure(error, code)}${suffix}`,
     {
       host,
       systemCode: code,

@@ -430,9 +430,9 @@ export class Connection {
   close(): Promise<void> {
     if (this.#closing === undefined) {
       this.#pendingCalls.abortAll(
-        (what) =>
+        (requestLabel) =>
           new ConnectionClosedError(
-            `The connection was closed while ${what} was in progress, so the call was stopped. If its request was already sent, UMAPI may have received it`,
+            `The connection was closed while ${requestLabel} was in progress, so the call was stopped. If its request was already sent, UMAPI may have received it`,
           ),
       );
       this.#closing = this.#transport.close();
@@ -524,12 +524,12 @@ export class Connection {
    *
    * @throws ConnectionClosedError when the connection is closed already.
    */
-  #startCall(what: string, signal: AbortSignal | undefined): PendingCall {
+  #startCall(requestLabel: string, signal: AbortSignal | undefined): PendingCall {
     if (this.#closing !== undefined) {
-      throw this.#closedError(`${what} was not sent`);
+      throw this.#closedError(`${requestLabel} was not sent`);
     }
 
-    return this.#pendingCalls.start(what, signal);
+    return this.#pendingCalls.start(requestLabel, signal);
   }
 
   /** @param outcome - What happened instead, such as `GET groups/x/0 was not sent`. */

@@ -19,10 +19,10 @@ export class PendingCalls {
   /**
    * Registers a call.
    *
-   * @param what - The request, such as `GET groups/x/0`, for the abort reason.
+   * @param requestLabel - The method and path, such as `GET groups/x/0`, for the abort reason.
    * @param signal - The caller's signal, linked until `end()`.
    */
-  start(what: string, signal: AbortSignal | undefined): PendingCall {
+  start(requestLabel: string, signal: AbortSignal | undefined): PendingCall {
     const controller = new AbortController();
     const abortCall = () => controller.abort(signal?.reason);
     if (signal?.aborted) {
@@ -31,7 +31,7 @@ export class PendingCalls {
       signal?.addEventListener('abort', abortCall, { once: true });
     }
 
-    this.#controllers.set(controller, what);
+    this.#controllers.set(controller, requestLabel);
     return {
       signal: controller.signal,
       end: () => {
@@ -42,9 +42,9 @@ export class PendingCalls {
   }
 
   /** Aborts every registered call with the reason built for its request. */
-  abortAll(reasonFor: (what: string) => unknown): void {
-    for (const [controller, what] of this.#controllers) {
-      controller.abort(reasonFor(what));
+  abortAll(reasonFor: (requestLabel: string) => unknown): void {
+    for (const [controller, requestLabel] of this.#controllers) {
+      controller.abort(reasonFor(requestLabel));
     }
 
     this.#controllers.clear();

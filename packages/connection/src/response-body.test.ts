@@ -326,6 +326,19 @@ describe('response body size cap', () => {
     expect(server.responses).toHaveLength(1);
   });
 
+  it('reports a status body over the cap', async () => {
+    const server = await startEndlessServer();
+    const connection = connect(server.endpoint);
+
+    const status = await connection.status({ remote: true });
+
+    expect(status.server.status).toMatch(
+      /^Unexpected response at .+: the body is larger than 33554432 bytes$/,
+    );
+    expect(server.responses).toHaveLength(1);
+    await server.closed[0];
+  });
+
   it('rejects a Content-Length over the cap before reading', async () => {
     const server = await startRawServer((socket) => {
       socket.write(

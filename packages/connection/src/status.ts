@@ -1,3 +1,4 @@
+import { MAX_RESPONSE_BYTES, readBodyText } from './body.js';
 import type { ClassStats, EndpointClass } from './rate-limit/index.js';
 
 /** Counters of one connection since it was created. */
@@ -24,8 +25,9 @@ export interface LocalStatus {
 export interface ServerStatus {
   /**
    * The server's own status text when it responded, `Never contacted` before
-   * the first `status({ remote: true })`, or `Unreachable at <time>` /
-   * `Unexpected HTTP status <status> at <time>` when the check failed.
+   * the first `status({ remote: true })`, or `Unreachable at <time>`,
+   * `Unexpected HTTP status <status> at <time>` or
+   * `Unexpected response at <time>: <reason>` when the check failed.
    */
   status: string;
   /** The UMAPI endpoint of this connection. */
@@ -69,7 +71,15 @@ export async function checkServerStatus(check: StatusCheck): Promise<ServerStatu
   let text: string;
   try {
     response = await check.fetch(check.url, { headers: check.headers, signal, redirect: 'manual' });
-    text = await response.text();
+    const body = await readBodyText(response, MAX_RESPONSE_BYTES);
+    if (body.kind === 'too-large') {
+      return {
+        status: `Unexpected response at ${at}: the body is larger than ${MAX_RESPONSE_BYTES} bytes`,
+        endpoint: check.endpoint,
+      };
+    }
+
+    text = body.text;
   } catch (error) {
     if (check.signal?.aborted) {
       throw check.signal.reason;

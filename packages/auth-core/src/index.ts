@@ -8,6 +8,7 @@ export {
   parseEndpointPath,
 } from './auth-host.js';
 export { isSendableToken } from './bearer-token.js';
+export { sanitizeCause } from './redact.js';
 export { debug, isDebugEnabled, redactUrl } from './debug.js';
 export {
   CertificateError,

@@ -1,4 +1,4 @@
-import { NetworkError } from '@umapi/auth-core';
+import { NetworkError, sanitizeCause } from '@umapi/auth-core';
 
 /**
  * Maximum size of a response body the connection reads, in bytes: 32 MiB,
@@ -84,7 +84,7 @@ export function bodyReadError(error: unknown, requestLabel: string, host: string
     {
       host,
       systemCode: code,
-      cause: strippedCopy(error),
+      cause: sanitizeCause(error),
     },
   );
 }
@@ -107,32 +107,8 @@ function describeBodyFailure(error: unknown, code: string | undefined): string {
   return 'the body could not be read';
 }
 
-/** How many levels of `cause` a stripped copy keeps. */
+/** How many levels of `cause` are searched for a code or an error name. */
 const MAX_CAUSE_DEPTH = 4;
-
-/**
- * Copies an error chain keeping only each error's name, code, message and
- * stack. Undici's `HTTPParserError` keeps the bytes it received in `data`,
- * and a server or proxy that echoes the request would put the access token there.
- */
-export function strippedCopy(error: unknown, depth = 0): Error | undefined {
-  if (!(error instanceof Error) || depth >= MAX_CAUSE_DEPTH) {
-    return undefined;
-  }
-
-  const cause = strippedCopy(error.cause, depth + 1);
-  const copy = new Error(error.message, cause === undefined ? undefined : { cause });
-  copy.name = error.name;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    Object.assign(copy, { code });
-  }
-  if (typeof error.stack === 'string') {
-    copy.stack = error.stack;
-  }
-
-  return copy;
-}
 
 function hasErrorNamed(error: unknown, name: string): boolean {
   let current: unknown = error;

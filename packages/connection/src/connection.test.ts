@@ -436,6 +436,15 @@ describe('Connection.request', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('says once when maxRetries is 0', async () => {
+    const { server, connection } = await setUp({ maxRetries: 0 });
+    server.setDefault(() => ({ status: 503 }));
+
+    const error = await connection.request('groups/x/0').catch((caught: unknown) => caught);
+
+    expect((error as UnavailableError).message).toContain('failed once in');
+  });
+
   it('gives up after maxRetries', async () => {
     const { server, connection } = await setUp({ maxRetries: 2 });
     server.setDefault(() => ({ status: 503, body: { error_code: '503', message: 'down' } }));

@@ -347,7 +347,7 @@ function outOfRetries(
   elapsedMs: number,
 ): UnavailableError {
   return new UnavailableError(
-    `UMAPI is unavailable: ${request.method} ${request.path} failed ${attempts} times in ${elapsedMs} ms; the last attempt got ${describeFailure(last)}`,
+    `UMAPI is unavailable: ${request.method} ${request.path} failed ${attempts === 1 ? 'once' : `${attempts} times`} in ${elapsedMs} ms; the last attempt got ${describeFailure(last)}`,
     {
       method: request.method,
       path: request.path,

@@ -293,7 +293,9 @@ function describeRequestId(requestId: string | undefined): string {
 
 /** Builds a short, readable excerpt of an error page: tags dropped, whitespace collapsed, secrets blanked. */
 function excerptOf(text: string, secrets: readonly string[]): string {
-  const plain = text
+  // Blanking out before the markup is stripped too keeps a secret that
+  // contains `<` or runs of spaces from surviving in a changed form.
+  const plain = redactSecrets(text, secrets)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/\s+/g, ' ')

@@ -11,9 +11,10 @@ const PLAUSIBLE_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_CAUSE_DEPTH = 8;
 
 /**
- * Blanks out every secret, as given, URL-encoded or form-encoded, that occurs
- * in `text`. Secrets of fewer than 4 characters are skipped, because blanking
- * them would garble ordinary words and they protect nothing.
+ * Blanks out every secret, as given, URL-encoded, form-encoded or escaped as
+ * in a JSON string, that occurs in `text`. Secrets of fewer than 4 characters
+ * are skipped, because blanking them would garble ordinary words and they
+ * protect nothing.
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
   let result = text;
@@ -22,10 +23,15 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
       continue;
     }
 
+    const jsonEscaped = JSON.stringify(secret).slice(1, -1);
     for (const form of new Set([
       secret,
       encodeURIComponent(secret),
       new URLSearchParams({ v: secret }).toString().slice(2),
+      // A server that echoes the secret inside JSON escapes `"` and `\`,
+      // and some encoders escape `/` as well.
+      jsonEscaped,
+      jsonEscaped.replaceAll('/', '\\/'),
     ])) {
       result = result.split(form).join(REDACTED);
     }

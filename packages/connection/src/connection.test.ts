@@ -211,7 +211,7 @@ describe('Connection construction', () => {
     [
       'an endpoint that is not a URL',
       { endpoint: 'usermanagement' },
-      /endpoint: 'usermanagement' is not a valid URL/,
+      /endpoint: is not a valid URL \(got "usermanagement"\)/,
     ],
     [
       'an endpoint with a query',
@@ -221,7 +221,7 @@ describe('Connection construction', () => {
     [
       'an endpoint that is a bare origin',
       { endpoint: 'http://127.0.0.1:1234' },
-      /endpoint: 'http:\/\/127\.0\.0\.1:1234' has no path\. Use the form <origin>\/v2\/usermanagement, here http:\/\/127\.0\.0\.1:1234\/v2\/usermanagement/,
+      /endpoint: has no path \(got "http:\/\/127\.0\.0\.1:1234"\)\. Use the form <origin>\/v2\/usermanagement, here http:\/\/127\.0\.0\.1:1234\/v2\/usermanagement/,
     ],
     [
       'an endpoint that is an origin and a slash',

@@ -319,3 +319,77 @@ describe('Connection auth.clientId', () => {
     expect(resolved.auth.clientId).toBe('0123abcd-ef_89.Client');
   });
 });
+
+describe('Connection endpoint and rateLimits secrets', () => {
+  const PEM = [
+    '-----BEGIN PRIVATE KEY-----',
+    ...Array.from({ length: 25 }, (_, index) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC${index}`),
+    '-----END PRIVATE KEY-----',
+  ].join('\n');
+  const LONG_SECRET = 'p8e-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd';
+
+  it('rejects a multi-line endpoint unquoted', () => {
+    const problems = problemsOf({ endpoint: PEM });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toBe('endpoint');
+    expect(problems[0]?.message).toContain('must not contain control characters');
+    expect(problems[0]?.message).not.toContain('MIIEvQ');
+    expect(problems[0]?.message).not.toContain('PRIVATE KEY');
+  });
+
+  it('rejects a URL with a line break inside', () => {
+    const problems = problemsOf({ endpoint: 'https://example.test/v2/\nusermanagement' });
+
+    expect(problems).toEqual([
+      { field: 'endpoint', message: expect.stringContaining('found U+000A at character 25') },
+    ]);
+  });
+
+  it.each([
+    ['a long non-URL', LONG_SECRET],
+    ['a long URL without a path', `https://${LONG_SECRET}.example.test`],
+    ['a long URL with another scheme', `${LONG_SECRET.replaceAll('-', '')}:x`],
+  ])('does not quote %s', (_name, endpoint) => {
+    const problems = problemsOf({ endpoint });
+
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toBe('endpoint');
+    expect(problems[0]?.message).not.toContain('AbCdEfGh');
+  });
+
+  it('quotes a short endpoint typo', () => {
+    expect(problemsOf({ endpoint: 'usermanagement' })).toEqual([
+      { field: 'endpoint', message: expect.stringContaining('(got "usermanagement")') },
+    ]);
+  });
+
+  it('trims an endpoint pasted with a newline', () => {
+    const resolved = resolveConnectionOptions({
+      auth: handWritten(ORG_ID),
+      endpoint: 'https://example.test/v2/usermanagement/\n',
+    });
+
+    expect(resolved.endpoint).toBe('https://example.test/v2/usermanagement');
+  });
+
+  it('does not name a secret rateLimits key', () => {
+    const problems = problemsOf({ rateLimits: { [LONG_SECRET]: 5 } });
+
+    expect(problems).toEqual([
+      {
+        field: 'rateLimits',
+        message: expect.stringMatching(
+          /^has a key of 44 characters that is not an endpoint class, not shown/,
+        ),
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('AbCdEfGh');
+  });
+
+  it('suggests the class closest to a rateLimits key', () => {
+    expect(problemsOf({ rateLimits: { user: 5 } })).toEqual([
+      { field: 'rateLimits.user', message: 'is not an endpoint class; did you mean users?' },
+    ]);
+  });
+});

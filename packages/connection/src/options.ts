@@ -1,10 +1,13 @@
 import {
   type Authenticator,
   ConfigurationError,
+  describeOptionName,
   describeOrgIdProblem,
   isAuthenticator,
   MAX_TIMER_DELAY_MS,
   OptionChecker,
+  quoteValue,
+  suggestOptionName,
 } from '@umapi/auth-core';
 import { describeHeaderValueProblem } from './header-value.js';
 import { CONNECTION_OPTION_NAMES } from './option-names.js';
@@ -127,7 +130,6 @@ const twoStepSetUp = [
 ].join('\n');
 
 const rateLimitClasses = new Set(['users', 'groups', 'groupUsers', 'actions']);
-
 
 /** The largest `maxRetries`. */
 const MAX_RETRIES = 100;
@@ -278,6 +280,11 @@ function resolveOrgId(check: OptionChecker): string | undefined {
   return fromAuth;
 }
 
+/**
+ * Reads the endpoint URL. The value is quoted in a message only when
+ * auth-core's `quoteValue` allows it (short visible ASCII), because a long or
+ * multi-line value is more often a key or secret pasted into the wrong field.
+ */
 function resolveEndpoint(check: OptionChecker): string | undefined {
   const value = check.options.endpoint;
   if (value === undefined) {
@@ -289,19 +296,28 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
     return undefined;
   }
 
+  // Reports an empty value, line breaks and inner whitespace without quoting
+  // them; the URL parser would otherwise drop tabs and line breaks silently.
+  const text = check.requireString('endpoint');
+  if (text === undefined) {
+    return undefined;
+  }
+
+  const shown = describeEndpoint(text);
   let url: URL;
   try {
-    url = new URL(value);
+    url = new URL(text);
   } catch {
     check.report(
       'endpoint',
-      `'${value}' is not a valid URL; use one such as ${CONNECTION_DEFAULTS.endpoint}`,
+      `is not a valid URL (got ${shown}); use one such as ${CONNECTION_DEFAULTS.endpoint}`,
     );
     return undefined;
   }
 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    check.report('endpoint', `must be an http: or https: URL, not ${url.protocol}`);
+    const protocol = quoteValue(url.protocol) ?? 'another scheme';
+    check.report('endpoint', `must be an http: or https: URL, not ${protocol}`);
     return undefined;
   }
 
@@ -313,14 +329,20 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
   // Request paths such as users/{orgId}/0 are relative to the endpoint, so a
   // bare origin would send them to /users/... and get 404 for every call.
   if (url.pathname === '/') {
+    const origin = quoteValue(url.origin) === undefined ? '<origin>' : url.origin;
     check.report(
       'endpoint',
-      `'${value}' has no path. Use the form <origin>/v2/usermanagement, here ${url.origin}/v2/usermanagement`,
+      `has no path (got ${shown}). Use the form <origin>/v2/usermanagement, here ${origin}/v2/usermanagement`,
     );
     return undefined;
   }
 
   return url.href.replace(/\/+$/, '');
+}
+
+/** Quotes an endpoint that `quoteValue` allows, or else gives only its length. */
+function describeEndpoint(text: string): string {
+  return quoteValue(text) ?? `${describe(text)}, not shown because it may be a secret`;
 }
 
 function checkLogger(check: OptionChecker): void {
@@ -396,10 +418,7 @@ function checkRateLimits(check: OptionChecker): void {
 
   for (const [key, limit] of Object.entries(value)) {
     if (!rateLimitClasses.has(key)) {
-      check.report(
-        `rateLimits.${key}`,
-        `is not an endpoint class; use one of ${[...rateLimitClasses].join(', ')}`,
-      );
+      reportUnknownRateLimitClass(check, key);
     } else if (
       limit !== false &&
       limit !== undefined &&
@@ -411,6 +430,31 @@ function checkRateLimits(check: OptionChecker): void {
       );
     }
   }
+}
+
+/**
+ * Reports an unknown `rateLimits` key. The key is named only when auth-core's
+ * `describeOptionName` would name an unknown option, because a long or
+ * random-looking key may be a secret pasted as a key.
+ */
+function reportUnknownRateLimitClass(check: OptionChecker, key: string): void {
+  const known = [...rateLimitClasses];
+  const classes = `use one of ${known.join(', ')}`;
+  if (describeOptionName(key, { known }) !== key) {
+    check.report(
+      'rateLimits',
+      `has a key of ${[...key].length} characters that is not an endpoint class, not shown because it may be a secret; ${classes}`,
+    );
+    return;
+  }
+
+  const closest = suggestOptionName(key, known);
+  check.report(
+    `rateLimits.${key}`,
+    closest === undefined
+      ? `is not an endpoint class; ${classes}`
+      : `is not an endpoint class; did you mean ${closest}?`,
+  );
 }
 
 /** Describes a value by its type only, so that a secret passed by mistake is never printed. */

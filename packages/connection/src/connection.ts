@@ -221,8 +221,12 @@ export class Connection {
    * Lists users of the org, page by page, as they arrive.
    *
    * @param query - Optional domain or group filter and abort signal.
-   * @returns An async iterable over every user; only one page is held in memory.
-   * @throws ListingError (from the iteration) when a page fails; the listing never ends early without an error.
+   * @returns An async iterable over every user; only one page is held in memory. With a
+   *   `group` or `domain` filter, UMAPI's JSON 404 on the first page (such as for a group
+   *   that does not exist) yields nothing.
+   * @throws ListingError (from the iteration) when a page fails, including any 404 on the
+   *   first page of an unfiltered listing or a 404 whose body is not UMAPI's JSON, which a
+   *   mistyped endpoint or a proxy sends. The listing never ends early without an error.
    * @throws TypeError at once for a `group` of `.` or `..`, which no request path can address.
    *
    * @example
@@ -241,18 +245,19 @@ export class Connection {
     const groupSegment = group === undefined ? '' : `/${encodePathSegment(group, 'users() group')}`;
     const pagePath = (page: number) =>
       `users/${encodeURIComponent(this.orgId)}/${page}${groupSegment}`;
-    return this.#listing<UmapiUser>('users', pagePath, searchParams, signal);
+    const filtered = group !== undefined || domain !== undefined;
+    return this.#listing<UmapiUser>('users', pagePath, searchParams, filtered, signal);
   }
 
   /**
    * Lists the user groups and product profiles of the org, page by page.
    *
    * @param options - `signal` aborts the listing, which then rejects with the signal's reason.
-   * @throws ListingError (from the iteration) when a page fails.
+   * @throws ListingError (from the iteration) when a page fails, including a 404 on the first page.
    */
   groups(options: { signal?: AbortSignal } = {}): AsyncIterable<UmapiGroup> {
     const pagePath = (page: number) => `groups/${encodeURIComponent(this.orgId)}/${page}`;
-    return this.#listing<UmapiGroup>('groups', pagePath, {}, options.signal);
+    return this.#listing<UmapiGroup>('groups', pagePath, {}, false, options.signal);
   }
 
   /**
@@ -466,6 +471,7 @@ export class Connection {
     listing: 'users' | 'groups',
     pagePath: (page: number) => string,
     searchParams: Record<string, string>,
+    filtered: boolean,
     signal: AbortSignal | undefined,
   ): AsyncIterable<Item> {
     const fetchPage = (page: number) => {
@@ -474,7 +480,7 @@ export class Connection {
     };
 
     return {
-      [Symbol.asyncIterator]: () => listItems<Item>({ listing, fetchPage, pagePath, signal }),
+      [Symbol.asyncIterator]: () => listItems<Item>({ listing, fetchPage, pagePath, filtered, signal }),
     };
   }
 

@@ -83,6 +83,41 @@ describe('Connection with the fake UMAPI', () => {
     expect(umapi.requests[0]?.query.domain).toBe('example.org');
   });
 
+  it('lists no members for a group the fake does not have', async () => {
+    const { umapi, connection } = await setUp({ users: 5 });
+
+    const users = [];
+    for await (const user of connection.users({ group: 'No Such Group' })) {
+      users.push(user);
+    }
+
+    expect(users).toEqual([]);
+    expect(umapi.requests.map((request) => request.status)).toEqual([404]);
+  });
+
+  it('fails every listing against a mistyped endpoint', async () => {
+    const { umapi } = await setUp({ users: 5 });
+    const connection = new Connection({
+      auth: (await createTestAuthenticator(ims)).auth,
+      orgId: umapi.orgId,
+      endpoint: `${umapi.origin}/v2/usermanagment`,
+      rateLimits: false,
+    });
+    onTestFinished(() => connection.close());
+
+    for (const listing of [connection.users(), connection.groups()]) {
+      const error = await (async () => {
+        for await (const _item of listing) {
+          // A listing that yields anything here is wrong as well.
+        }
+      })().catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(ListingError);
+    }
+
+    expect(umapi.requests.map((request) => request.status)).toEqual([404, 404]);
+  });
+
   it('fails a listing whose later page stays unavailable', async () => {
     const { umapi, connection } = await setUp({ users: 500, pageSize: 100 }, { maxRetries: 2 });
     let seen = 0;

@@ -202,16 +202,54 @@ describe('Connection.users', () => {
     );
   });
 
-  it('yields nothing on a 404 for the first page', async () => {
+  it('yields nothing for a group UMAPI does not find', async () => {
     const { server, connection } = await setUp();
     server.setDefault(() => ({
       status: 404,
-      body: { result: 'error', message: 'group not found' },
+      body: { result: 'error.group.not_found', message: 'Group missing not found.' },
     }));
 
     const users = await collect(connection.users({ group: 'missing' }));
 
     expect(users).toEqual([]);
+  });
+
+  it('yields nothing for a domain filter with a JSON 404', async () => {
+    const { server, connection } = await setUp();
+    server.setDefault(() => ({ status: 404, body: { result: 'error', message: 'no match' } }));
+
+    const users = await collect(connection.users({ domain: 'example.net' }));
+
+    expect(users).toEqual([]);
+  });
+
+  it.each([
+    ['users()', { status: 404, body: { result: 'error.not_found', message: 'No resource' } }],
+    ['users()', { status: 404, body: { error_code: '404050', message: 'Resource not found' } }],
+    ['users({ group })', { status: 404, text: '<html><body>Not Found</body></html>' }],
+    ['users({ group })', { status: 404, text: '' }],
+    ['users({ group })', { status: 404, body: { error_code: '404050', message: 'Not found' } }],
+    ['users({ domain })', { status: 404, text: 'Not Found' }],
+    ['groups()', { status: 404, body: { result: 'error.not_found', message: 'No resource' } }],
+  ] as [string, ScriptedAnswer][])('fails %s on a first-page 404 %j', async (call, answer) => {
+    const { server, connection } = await setUp();
+    server.setDefault(() => ({ headers: { 'content-type': 'text/html' }, ...answer }));
+    const listings: Record<string, () => AsyncIterable<unknown>> = {
+      'users()': () => connection.users(),
+      'users({ group })': () => connection.users({ group: 'Sales' }),
+      'users({ domain })': () => connection.users({ domain: 'example.com' }),
+      'groups()': () => connection.groups(),
+    };
+
+    const error = await collect(listings[call]!()).catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ListingError);
+    expect((error as ListingError).page).toBe(0);
+    expect((error as ListingError).itemsRead).toBe(0);
+    expect((error as ListingError).cause).toBeInstanceOf(RequestError);
+    expect((error as ListingError).message).toContain(
+      'Check that the endpoint ends with /v2/usermanagement',
+    );
   });
 
   const laterPageFailures: [string, ScriptedAnswer, (cause: unknown) => void][] = [

@@ -9,6 +9,11 @@ export interface ListingSpec {
   fetchPage(page: number): Promise<UmapiResponse>;
   /** The request path of a page, for error messages. */
   pagePath(page: number): string;
+  /**
+   * Whether a group or domain filter narrows the listing. Only such a listing
+   * reads UMAPI's JSON 404 on the first page as "no match".
+   */
+  filtered: boolean;
   signal?: AbortSignal;
 }
 
@@ -19,8 +24,13 @@ export interface ListingSpec {
  * accounts that a listing leaves out, so every other way to stop is an error.
  * That covers a failed page, a page without `result: 'success'`, and more
  * pages than the `X-Page-Count` header announced. One extra page is allowed
- * because the directory can grow during the listing. A 404 on the first page
- * means no match, such as an empty group, and yields nothing.
+ * because the directory can grow during the listing.
+ *
+ * A 404 on the first page yields nothing only for a filtered listing (users of
+ * a group or a domain) whose 404 body is UMAPI's JSON error, with a `result`
+ * code, which UMAPI returns for a group that does not exist. Any other 404, such as
+ * a proxy's HTML page or the 404 of a mistyped endpoint, is a `ListingError`,
+ * because an empty listing would tell a sync that the org has no users.
  *
  * @throws ListingError naming the page, with the request's error as `cause`.
  * @throws The signal's reason when the caller aborts.
@@ -157,12 +167,33 @@ async function fetchListingPage(
       throw error;
     }
 
-    if (page === 0 && error instanceof HttpError && error.status === 404) {
+    if (page === 0 && spec.filtered && isNoMatch(error)) {
       return undefined;
     }
 
     throw listingError(spec, page, itemsRead, error);
   }
+}
+
+/**
+ * Tells whether a first-page error is UMAPI's "no match" answer: a 404 whose
+ * body is a JSON object with an error code in `result`, as UMAPI sends for a
+ * group that does not exist. An HTML or empty 404 comes from something else.
+ * NOTE: a server that sends this JSON shape for a wrong path, as the fake
+ * UMAPI does, still makes a filtered listing empty.
+ */
+function isNoMatch(error: unknown): boolean {
+  if (!(error instanceof HttpError) || error.status !== 404) {
+    return false;
+  }
+
+  const body = error.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return false;
+  }
+
+  const result = (body as { result?: unknown }).result;
+  return typeof result === 'string' && result !== '' && result !== 'success';
 }
 
 function readPage<Item>(
@@ -244,8 +275,12 @@ function listingError(
 ): ListingError {
   const reason = cause instanceof Error ? cause.message : String(cause);
   const code = isUmapiError(cause) ? ` [${cause.code}]` : '';
+  const hint =
+    page === 0 && cause instanceof HttpError && cause.status === 404
+      ? '. Check that the endpoint ends with /v2/usermanagement and that no proxy answers in its place'
+      : '';
   return new ListingError(
-    `Listing ${spec.listing} failed on page ${page} after ${itemsRead} ${spec.listing} were read; the listing is incomplete: ${reason}${code}`,
+    `Listing ${spec.listing} failed on page ${page} after ${itemsRead} ${spec.listing} were read; the listing is incomplete: ${reason}${code}${hint}`,
     {
       listing: spec.listing,
       page,

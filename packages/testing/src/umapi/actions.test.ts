@@ -35,9 +35,9 @@ async function setUp(options: Omit<FakeUmapiOptions, 'ims'> = {}) {
   };
 
   /** Lists the emails of a group's members with the group-member listing. */
-  const members = async (groupName: string): Promise<string[]> => {
+  const members = async (groupName: string, query = ''): Promise<string[]> => {
     const response = await fetch(
-      `${umapi.url}/users/${umapi.orgId}/0/${encodeURIComponent(groupName)}`,
+      `${umapi.url}/users/${umapi.orgId}/0/${encodeURIComponent(groupName)}${query}`,
       { headers: { authorization: `Bearer ${token}`, 'x-api-key': clientId } },
     );
     const body = (await response.json()) as { users?: Array<{ email: string }> };
@@ -580,5 +580,74 @@ describe('fake UMAPI user group actions', () => {
     expect(umapi.getGroup('Sales')).toBeDefined();
     expect(umapi.getUser('user000000@example.com')?.groups).toEqual(['Engineering']);
     expect(umapi.getUser('user000001@example.org')?.groups).toEqual(['Marketing']);
+  });
+});
+
+describe('fake UMAPI user group rules', () => {
+  const groups = [
+    { groupName: 'Sales' },
+    { groupName: 'Support' },
+    { groupName: PROFILE, type: 'PRODUCT_PROFILE' as const, productName: 'All Apps' },
+    { groupName: 'Admins', type: 'SYSTEM' as const },
+  ];
+
+  for (const [name, step] of [
+    ['addUsers', { add: { user: ['ana@example.com'] } }],
+    ['removeUsers', { remove: { user: ['ana@example.com'] } }],
+    ['addToProducts', { add: { productConfiguration: [PROFILE] } }],
+    ['updateUserGroup', { updateUserGroup: { description: 'Changed' } }],
+    ['deleteUserGroup', { deleteUserGroup: {} }],
+  ] as const) {
+    it(`rejects ${name} on a product profile`, async () => {
+      const { umapi, post } = await setUp({ groups });
+      const { body } = await post([{ usergroup: PROFILE, do: [step] }]);
+
+      expect(errorSummary(body)).toEqual([{ index: 0, step: 0, errorCode: 'error.group.not_found' }]);
+      expect(body.errors[0]?.message).toContain('is a product profile, not a user group');
+      expect(umapi.getGroup(PROFILE)).toMatchObject({ type: 'PRODUCT_PROFILE', productProfiles: [] });
+      expect(umapi.getUser('ana@example.com')?.groups).toEqual(['Sales']);
+    });
+  }
+
+  it('rejects a usergroup step on a system group', async () => {
+    const { umapi, post } = await setUp({ groups });
+    const { body } = await post([{ usergroup: 'Admins', do: [{ deleteUserGroup: {} }] }]);
+
+    expect(errorSummary(body)).toEqual([{ index: 0, step: 0, errorCode: 'error.group.not_found' }]);
+    expect(umapi.getGroup('Admins')).toBeDefined();
+  });
+
+  it('rejects assigning a group to itself', async () => {
+    const { umapi, post } = await setUp({ groups });
+    const { body } = await post([
+      { usergroup: 'Sales', do: [{ add: { productConfiguration: ['Sales'] } }] },
+    ]);
+
+    expect(errorSummary(body)).toEqual([{ index: 0, step: 0, errorCode: 'error.group.not_found' }]);
+    expect(umapi.getGroup('Sales')?.productProfiles).toEqual([]);
+  });
+
+  it('removes a deleted group from its members', async () => {
+    const { umapi, post } = await setUp({ groups });
+    await post([{ usergroup: 'sales', do: [{ deleteUserGroup: {} }] }]);
+
+    expect(umapi.getGroup('Sales')).toBeUndefined();
+    expect(umapi.getUser('ana@example.com')?.groups).toEqual([]);
+    expect(umapi.getUser('bo@example.com')?.groups).toEqual(['Support']);
+  });
+
+  it('lists profile members through user groups', async () => {
+    const { post, members } = await setUp({ groups });
+    await post([{ usergroup: 'Support', do: [{ add: { productConfiguration: [PROFILE] } }] }]);
+    await post([{ user: 'ana@example.com', do: [{ add: { product: [PROFILE] } }] }]);
+
+    expect(await members(PROFILE)).toEqual(['ana@example.com']);
+    expect(await members(PROFILE, '?directOnly=true')).toEqual(['ana@example.com']);
+    expect(await members(PROFILE, '?directOnly=false')).toEqual([
+      'ana@example.com',
+      'bo@example.com',
+    ]);
+    // A user group has no indirect members.
+    expect(await members('Support', '?directOnly=false')).toEqual(['bo@example.com']);
   });
 });

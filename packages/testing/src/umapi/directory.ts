@@ -142,8 +142,10 @@ export class Directory {
    * Lists user references matching the filters, in a stable order: generated
    * users by index, then seeded and created users in insertion order. The
    * list is cached until the next change, so paging through it is cheap.
+   * With `indirect`, a product profile's listing also includes the members of
+   * every user group the profile is assigned to, as UMAPI's `directOnly=false` does.
    */
-  listUsers(filter: { domain?: string; group?: string } = {}): UserRef[] {
+  listUsers(filter: { domain?: string; group?: string; indirect?: boolean } = {}): UserRef[] {
     if (this.#listCacheVersion !== this.#version) {
       this.#listCache.clear();
       this.#listCacheVersion = this.#version;
@@ -151,14 +153,23 @@ export class Directory {
 
     const domain = filter.domain?.toLowerCase();
     const group = filter.group?.toLowerCase();
-    const cacheKey = `${domain ?? ''}\u0000${group ?? ''}`;
+    const cacheKey = `${domain ?? ''}\u0000${group ?? ''}\u0000${filter.indirect === true}`;
     const cached = this.#listCache.get(cacheKey);
     if (cached) return cached;
+
+    const memberOf = new Set(group === undefined ? [] : [group]);
+    if (group !== undefined && filter.indirect === true) {
+      for (const other of this.#groups.values()) {
+        if (other.productProfiles.some((profile) => profile.toLowerCase() === group)) {
+          memberOf.add(other.groupName.toLowerCase());
+        }
+      }
+    }
 
     const refs: UserRef[] = [];
     const accept = (ref: UserRef): void => {
       if (domain !== undefined && this.#domainOf(ref) !== domain) return;
-      if (group !== undefined && !this.#groupsOf(ref).some((name) => name.toLowerCase() === group))
+      if (group !== undefined && !this.#groupsOf(ref).some((name) => memberOf.has(name.toLowerCase())))
         return;
       refs.push(ref);
     };
@@ -204,18 +215,35 @@ export class Directory {
     return this.findGroup(name) ?? this.addGroup({ groupName: name });
   }
 
+  /**
+   * Removes a group, takes it out of every member's `groups` and, for a product profile,
+   * out of the `productProfiles` of every user group it was assigned to.
+   */
   removeGroup(name: string): void {
     const group = this.findGroup(name);
     if (!group) return;
 
+    const key = group.groupName.toLowerCase();
     for (const ref of this.listUsers({ group: name })) {
       const user = this.user(ref);
       this.replaceUser(ref, {
         ...user,
-        groups: user.groups.filter((member) => member !== group.groupName),
+        groups: user.groups.filter((member) => member.toLowerCase() !== key),
       });
     }
-    this.#groups.delete(name.toLowerCase());
+
+    for (const [groupKey, other] of this.#groups) {
+      if (other.productProfiles.some((profile) => profile.toLowerCase() === key)) {
+        this.#groups.set(groupKey, {
+          ...other,
+          productProfiles: other.productProfiles.filter((profile) => profile.toLowerCase() !== key),
+        });
+      }
+    }
+
+    // #memberGroupNames keeps the name: every generated user it gave this group now has an
+    // override without it, and removing the entry would move the other generated users.
+    this.#groups.delete(key);
     this.#touch();
   }
 

@@ -191,7 +191,9 @@ function handleRoute(
     };
   }
   const domain = url.searchParams.get('domain') ?? undefined;
-  const refs = directory.listUsers({ domain, group: route.group });
+  // UMAPI lists direct members unless the request sets directOnly=false.
+  const indirect = url.searchParams.get('directOnly')?.toLowerCase() === 'false';
+  const refs = directory.listUsers({ domain, group: route.group, indirect });
   const listed = paginate(refs.length, page, state.pageSize, (index) =>
     directory.user(refs[index]!),
   );

@@ -32,6 +32,15 @@ export function runUserGroupCommand(
     );
   }
 
+  // UMAPI's usergroup commands look up user groups only. NOTE: the code UMAPI returns for a
+  // product profile or admin group named here is not documented; not_found is an assumption.
+  if (group.type !== 'USER_GROUP') {
+    throw new StepError(
+      'error.group.not_found',
+      `${group.groupName} is a ${group.type === 'PRODUCT_PROFILE' ? 'product profile' : 'system group'}, not a user group.`,
+    );
+  }
+
   if (name === 'updateUserGroup') {
     return updateUserGroup(directory, group.groupName, options);
   }
@@ -183,6 +192,7 @@ function changeProfiles(
 ): void {
   const profiles = profileNames.map((profileName) => {
     const profile = directory.findGroup(profileName);
+    // A user group is never of type PRODUCT_PROFILE, so this also stops a group naming itself.
     if (profile?.type !== 'PRODUCT_PROFILE') {
       throw new StepError(
         'error.group.not_found',

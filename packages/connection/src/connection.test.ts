@@ -458,6 +458,8 @@ describe('Connection.request', () => {
     expect(unavailable.lastStatus).toBe(503);
     expect(unavailable.elapsedMs).toBeGreaterThanOrEqual(0);
     expect(unavailable.message).toContain('failed 3 times');
+    expect(unavailable.cause).toBeInstanceOf(ServerError);
+    expect((unavailable.cause as ServerError).status).toBe(503);
     expect(server.requests).toHaveLength(3);
   });
 

@@ -265,7 +265,8 @@ export class Connection {
    *
    * @returns The user, or null when UMAPI responds with 404 (no such user).
    * @throws TypeError for an empty value, or for `.` or `..`, which no request path can address.
-   * @throws ResponseError for a 2xx response without a `user` object.
+   * @throws ResponseError for a 2xx response without a `user` object, or with a user whose
+   *   `email` is missing or matches neither the email nor the username looked up (ignoring case).
    * @throws The errors of {@link Connection.request}.
    */
   async user(email: string, options: { signal?: AbortSignal } = {}): Promise<UmapiUser | null> {
@@ -292,6 +293,14 @@ export class Connection {
     if (typeof user !== 'object' || user === null || Array.isArray(user)) {
       throw new ResponseError(
         `UMAPI responded to GET ${path} with HTTP ${response.status} but the body has no 'user' object`,
+        { status: response.status, method: 'GET', path },
+      );
+    }
+
+    const problem = describeUserMismatch(user as Record<string, unknown>, email.trim());
+    if (problem !== undefined) {
+      throw new ResponseError(
+        `UMAPI responded to GET ${path} with HTTP ${response.status} but ${problem}; check the endpoint and any proxy in between`,
         { status: response.status, method: 'GET', path },
       );
     }
@@ -562,6 +571,29 @@ export class Connection {
     this.#lastRequestTime = Math.max(Date.now(), this.#lastRequestTime + 1);
     return `${this.connectionId}_${this.#lastRequestTime}`;
   }
+}
+
+/**
+ * Checks that a looked-up user is the one requested: its `email`, or else its
+ * `username` (a Federated ID may be looked up by a username that differs from
+ * its email), equals `lookup` ignoring case. A proxy cache or a server bug that
+ * returns another user would otherwise make a sync update the wrong account.
+ *
+ * @returns the problem for the error message, or `undefined` when the user matches.
+ */
+function describeUserMismatch(user: Record<string, unknown>, lookup: string): string | undefined {
+  const email = user.email;
+  if (typeof email !== 'string' || email.trim() === '') {
+    return "the 'user' object has no email";
+  }
+
+  const wanted = lookup.toLowerCase();
+  const username = typeof user.username === 'string' ? user.username.toLowerCase() : undefined;
+  if (email.trim().toLowerCase() !== wanted && username !== wanted) {
+    return "the 'user' object is another user: neither its email nor its username is the one looked up";
+  }
+
+  return undefined;
 }
 
 function resolveLogger(logger: ConnectionLogger | undefined): Required<ConnectionLogger> {

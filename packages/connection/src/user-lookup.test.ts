@@ -50,6 +50,39 @@ describe('user() response checks', () => {
     expect(error).toBeInstanceOf(ResponseError);
   });
 
+  it.each([
+    ['no email', { result: 'success', user: { status: 'active' } }, 'has no email'],
+    ['an empty email', { result: 'success', user: { email: '' } }, 'has no email'],
+    ['a numeric email', { result: 'success', user: { email: 42 } }, 'has no email'],
+    [
+      'another user',
+      { result: 'success', user: { email: 'john@example.com', username: 'john' } },
+      'is another user',
+    ],
+  ])('rejects a user with %s', async (_name, body, message) => {
+    const server = await startRawServer((socket) => writeJson(socket, 200, body));
+    onTestFinished(() => server.close());
+    const connection = connect(server.endpoint);
+
+    const error = await connection.user('jane@example.com').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(ResponseError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it.each([
+    ['the email in another case', 'Jane@Example.COM', { email: 'jane@example.com' }],
+    ['the username', 'jdoe', { email: 'jane@example.com', username: 'JDoe' }],
+  ])('accepts a user matching %s', async (_name, lookup, user) => {
+    const server = await startRawServer((socket) =>
+      writeJson(socket, 200, { result: 'success', user }),
+    );
+    onTestFinished(() => server.close());
+    const connection = connect(server.endpoint);
+
+    expect(await connection.user(lookup)).toEqual(user);
+  });
+
   it('returns null only for a 404', async () => {
     const server = await startRawServer((socket) =>
       writeJson(socket, 404, { result: 'error', error_code: 'error.user.nonexistent' }),

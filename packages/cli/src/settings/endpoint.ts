@@ -1,4 +1,4 @@
-import { buildEndpointUrl, type ConfigurationProblem, parseAuthHost } from '@umapi/auth-core';
+import { buildEndpointUrl, type ConfigurationProblem, parseAuthHost, parseEndpointPath } from '@umapi/auth-core';
 import type { Setting } from './setting.js';
 
 /** The default UMAPI host and path, as the User Sync Tool has them. */
@@ -10,14 +10,25 @@ export const DEFAULT_UMAPI_PATH = '/v2/usermanagement';
  *
  * A bare host gets `https://`, as the User Sync Tool reads it. An origin URL is
  * kept, so a config can point at a local fake. A URL with a path is taken as
- * the whole endpoint when no separate path is set.
+ * the whole endpoint when no separate path is set. Both paths must be made of
+ * letters, digits and `._~-` segments, as auth-core's parseEndpointPath checks.
  */
 export function buildUmapiEndpoint(
   host: Setting<string> | undefined,
   path: Setting<string> | undefined,
   problems: ConfigurationProblem[],
 ): string | undefined {
-  const endpointPath = path?.value ?? DEFAULT_UMAPI_PATH;
+  let endpointPath = DEFAULT_UMAPI_PATH;
+  if (path !== undefined) {
+    const parsedPath = parseEndpointPath(path.value, { examplePath: DEFAULT_UMAPI_PATH, hostOption: host?.source ?? 'server.host' });
+    if ('problem' in parsedPath) {
+      problems.push({ field: path.source, message: parsedPath.problem });
+      return undefined;
+    }
+
+    endpointPath = parsedPath.path;
+  }
+
   if (host === undefined) {
     return buildEndpointUrl(`https://${DEFAULT_UMAPI_HOST}`, endpointPath);
   }
@@ -35,6 +46,13 @@ export function buildUmapiEndpoint(
   if (parsed.path !== '') {
     if (path !== undefined) {
       problems.push({ field: host.source, message: `contains a path and ${path.source} sets one too; keep one` });
+      return undefined;
+    }
+
+    // The path of an origin URL gets the same check as server.endpoint.
+    const parsedPath = parseEndpointPath(parsed.path, { examplePath: DEFAULT_UMAPI_PATH, hostOption: host.source });
+    if ('problem' in parsedPath) {
+      problems.push({ field: host.source, message: parsedPath.problem });
       return undefined;
     }
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigurationError, type ConfigurationProblem, describeOrgIdProblem } from '@umapi/auth-core';
 import { findAuthenticatorProblems } from '../authenticator.js';
 import { buildUmapiEndpoint } from './endpoint.js';
+import { rejectUnsafeServerText } from './server-text.js';
 import type { RawSettings, Setting } from './setting.js';
 
 /** The authenticator type the settings select. */
@@ -44,6 +45,9 @@ const HOW_TO_SET = {
  * OAuth server-to-server is used unless a technical account ID or a private
  * key is set, or the config file sets `authentication_method: jwt`.
  *
+ * Host and endpoint settings that contain a line break, a PEM block or a
+ * secret-looking run are problems described without their value.
+ *
  * When any problem is found, the authenticator's own checks (host names,
  * endpoint paths, the private key) run on the settings that are present, so
  * one run reports them all.
@@ -55,10 +59,15 @@ const HOW_TO_SET = {
  * variable or config key that supplied it.
  */
 export async function resolveSettings(
-  raw: RawSettings,
+  loaded: RawSettings,
   { requireOrgId, problems: earlierProblems = [] }: { requireOrgId: boolean; problems?: readonly ConfigurationProblem[] },
 ): Promise<ResolvedSettings> {
   const problems: ConfigurationProblem[] = [...earlierProblems];
+
+  // Checked first and dropped from the copy, so no later message can quote a pasted key or secret.
+  const raw: RawSettings = { ...loaded };
+  problems.push(...rejectUnsafeServerText(raw));
+
   const strategy = chooseStrategy(raw, problems);
 
   requireSetting(raw.clientId, 'client ID', HOW_TO_SET.clientId, problems);

@@ -1,3 +1,4 @@
+import type { Authenticator } from '@umapi/auth-core';
 import type { FakeIms } from '@umapi/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { UserAction } from './actions/index.js';
@@ -61,6 +62,52 @@ async function setUp(options: Partial<ConnectionOptions> = {}) {
   });
   onTestFinished(() => connection.close());
   return { server, auth, connection, warnings };
+}
+
+function userAction(index: number): UserAction {
+  return new UserAction({ email: `user${index}@example.com` }).addGroups(['Designers']);
+}
+
+function actionSuccess(completed: number) {
+  return { result: 'success', completed, notCompleted: 0, completedInTestMode: 0 };
+}
+
+/**
+ * Sets up a connection whose authenticator stalls its first token request
+ * until the call's signal aborts, or fails it with `firstError`. Later
+ * requests get a token the fake IMS issued.
+ */
+async function setUpWithSlowToken(firstError?: Error) {
+  const server = await startServer();
+  server.setDefault((request) => ({
+    status: 200,
+    body: actionSuccess(JSON.parse(request.body).length),
+    headers: CLOSE_SOCKET,
+  }));
+  const { clientId, orgId } = await ims.createOAuthCredentials();
+  const token = await ims.issueAccessToken({ clientId });
+  const auth: Authenticator & { tokenRequests: number } = {
+    clientId,
+    orgId,
+    tokenRequests: 0,
+    getAccessToken({ signal } = {}) {
+      auth.tokenRequests += 1;
+      if (auth.tokenRequests > 1) {
+        return Promise.resolve({ token, expiresAt: Date.now() + 3_600_000 });
+      }
+
+      if (firstError !== undefined) {
+        return Promise.reject(firstError);
+      }
+
+      return new Promise((_resolve, reject) => {
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      });
+    },
+  };
+  const connection = new Connection({ auth, endpoint: server.endpoint, rateLimits: false });
+  onTestFinished(() => connection.close());
+  return { server, connection, auth };
 }
 
 describe('Connection.close', () => {
@@ -190,6 +237,69 @@ describe('Connection.close', () => {
     expect(result.errors[0]?.errorCode).toBe('ERR_UMAPI_CONNECTION_CLOSED');
     expect(result.errors[0]?.cause).toBeInstanceOf(ConnectionClosedError);
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('keeps actions queued when closed during the token exchange', async () => {
+    const { server, connection, auth } = await setUpWithSlowToken();
+    const pending = connection.execute([userAction(0)]);
+    await until(() => auth.tokenRequests === 1);
+    await connection.close();
+    const result = await pending;
+
+    expect(result).toEqual({ queued: 1, sent: 0, completed: 0, errors: [] });
+    expect(server.requests).toHaveLength(0);
+    const { local } = await connection.status();
+    expect(local.actionsSent).toBe(0);
+    expect(local.actionsQueued).toBe(1);
+  });
+
+  it('keeps actions queued when closed during a budget wait', async () => {
+    const { server, connection } = await setUp({ rateLimits: { actions: 1 } });
+    server.setDefault(() => ({ status: 200, body: actionSuccess(1), headers: CLOSE_SOCKET }));
+    await connection.execute([userAction(0)]);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+
+    const pending = connection.execute([userAction(1), userAction(2)]);
+    await until(() => vi.getTimerCount() === 1);
+    await connection.close();
+    const result = await pending;
+
+    expect(result).toEqual({ queued: 2, sent: 0, completed: 0, errors: [] });
+    expect(server.requests).toHaveLength(1);
+    expect((await connection.status()).local.actionsSent).toBe(1);
+  });
+
+  it('keeps actions and marker after an abort before sending', async () => {
+    const { server, connection, auth } = await setUpWithSlowToken();
+    const controller = new AbortController();
+    connection.startSync();
+
+    const pending = connection.execute([userAction(0), userAction(1)], {
+      signal: controller.signal,
+    });
+    await until(() => auth.tokenRequests === 1);
+    controller.abort(new Error('stop'));
+    const result = await pending;
+
+    expect(result).toEqual({ queued: 2, sent: 0, completed: 0, errors: [] });
+    expect(server.requests).toHaveLength(0);
+
+    const rest = await connection.executeQueued();
+
+    expect(rest).toEqual({ queued: 0, sent: 2, completed: 2, errors: [] });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]?.headers.pragma).toBe('umapi-sync-start');
+  });
+
+  it('reports actions not sent after a token failure', async () => {
+    const { server, connection } = await setUpWithSlowToken(new Error('IMS said no'));
+
+    const result = await connection.execute([userAction(0)]);
+
+    expect(result).toMatchObject({ queued: 0, sent: 0, completed: 0 });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0]?.message).toMatch(/was not sent: IMS said no$/);
+    expect(server.requests).toHaveLength(0);
   });
 
   it('rejects every call after close at once', async () => {

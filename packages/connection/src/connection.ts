@@ -23,6 +23,7 @@ import { classifyRequest, getRateLimiter, type RateLimiter } from './rate-limit/
 import {
   type Action,
   type ActionExecutor,
+  ActionRequestNotSent,
   type ActionSender,
   createActionExecutor,
   type ExecuteResult,
@@ -86,7 +87,7 @@ export interface ExecuteOptions {
   immediate?: boolean;
   /**
    * Stops sending further batches once aborted, leaving unsent actions queued. A batch whose
-   * request the abort interrupts is reported in `errors`.
+   * request went out before the abort is reported in `errors`; one stopped earlier stays queued.
    */
   signal?: AbortSignal;
 }
@@ -327,7 +328,9 @@ export class Connection {
    * @throws The signal's reason when the signal was aborted before the call; nothing is then queued or sent.
    * @throws ConnectionClosedError when the connection is closed; nothing is then queued or sent.
    *   A `close()` during the call fails the request in flight (its actions get `errorCode`
-   *   `ERR_UMAPI_CONNECTION_CLOSED`) and leaves the unsent actions queued.
+   *   `ERR_UMAPI_CONNECTION_CLOSED`) and leaves the unsent actions queued. A request that
+   *   `close()` or the signal stops before it goes out (during the token exchange or a
+   *   budget wait) stays queued as well and is not counted in `sent`.
    */
   execute(actions: readonly Action[], options: ExecuteOptions = {}): Promise<ExecuteResult> {
     if (this.#closing !== undefined) {
@@ -493,6 +496,11 @@ export class Connection {
     };
   }
 
+  /**
+   * Sends one action request. A failure before the first attempt went out is
+   * thrown as {@link ActionRequestNotSent}, so the executor keeps those actions
+   * out of `sent` and, after a close or an abort, back in the queue.
+   */
   readonly #sendActions: ActionSender = async (body, options) => {
     const prepared = prepareRequest(
       this.endpoint,
@@ -505,8 +513,15 @@ export class Connection {
       },
       true,
     );
-    const response = await this.#send(prepared, options.signal);
-    return response.body;
+    let attempted = false;
+    try {
+      const response = await this.#send(prepared, options.signal, () => {
+        attempted = true;
+      });
+      return response.body;
+    } catch (error) {
+      throw attempted ? error : new ActionRequestNotSent(error);
+    }
   };
 
   // A caller's own Pragma header wins, and the marker then waits for the next request.
@@ -524,11 +539,21 @@ export class Connection {
     }
   }
 
-  async #send(prepared: PreparedRequest, signal: AbortSignal | undefined): Promise<UmapiResponse> {
+  async #send(
+    prepared: PreparedRequest,
+    signal: AbortSignal | undefined,
+    onAttempt?: () => void,
+  ): Promise<UmapiResponse> {
     const endpointClass = classifyRequest(prepared.method, prepared.path);
     const call = this.#startCall(`${prepared.method} ${prepared.path}`, signal);
     try {
-      return await sendWithRetries(prepared, endpointClass, this.#retrySettings, call.signal);
+      return await sendWithRetries(
+        prepared,
+        endpointClass,
+        this.#retrySettings,
+        call.signal,
+        onAttempt,
+      );
     } finally {
       call.end();
     }

@@ -62,6 +62,9 @@ interface RetryableFailure {
  * steps the builder emits can be replayed. A 401 drops the cached token and
  * tries once more with a new one, outside the retry count.
  *
+ * @param onAttempt - Called just before each attempt is handed to fetch, so a caller can
+ *   tell a request that failed before anything went out (token, budget wait, abort) from one
+ *   that UMAPI may have received.
  * @throws UnavailableError when the retries run out or the advised wait exceeds `maxRetryWaitMs`.
  * @throws RequestError, ServerError or ResponseError for a response that retrying cannot fix.
  * @throws The signal's reason when the caller aborts.
@@ -71,6 +74,7 @@ export async function sendWithRetries(
   endpointClass: EndpointClass | undefined,
   settings: RetrySettings,
   signal?: AbortSignal,
+  onAttempt?: () => void,
 ): Promise<UmapiResponse> {
   const startedAt = Date.now();
   let attempts = 0;
@@ -110,6 +114,7 @@ export async function sendWithRetries(
 
     attempts += 1;
     settings.counters.requests += 1;
+    onAttempt?.();
     const sentAt = Date.now();
     const outcome = await sendAttempt(request, headers, {
       fetch: settings.fetch,

@@ -70,7 +70,11 @@ export interface ActionWarning {
 export interface ExecuteResult {
   /** Actions still waiting in the queue after the call. */
   queued: number;
-  /** Actions whose last entry was sent during the call. */
+  /**
+   * Actions whose last entry was sent during the call, whatever the response. An action
+   * is not counted when one of its requests failed before it went out, such as on the
+   * token exchange. Such an action is in `errors` with a message saying it was not sent.
+   */
   sent: number;
   /** Sent actions with no error in any entry. In test mode these are the actions that passed the check. */
   completed: number;
@@ -90,8 +94,23 @@ export interface ActionSendOptions {
 /**
  * Sends one action request (`POST action/{orgId}`) and resolves to the parsed
  * response body. Retries belong here: the executor never sends a request twice.
+ * When its request failed before any attempt went out, the sender throws
+ * {@link ActionRequestNotSent}. Any other failure counts as possibly received by UMAPI.
  */
 export type ActionSender = (body: ActionJson[], options: ActionSendOptions) => Promise<unknown>;
+
+/**
+ * Thrown by an {@link ActionSender} whose request failed before any attempt
+ * went out, such as during the token exchange or the wait for a budget slot.
+ * The executor then keeps the request's actions out of `sent`.
+ */
+export class ActionRequestNotSent extends Error {
+  /** @param reason - The failure itself, reported as the action errors' `cause`. */
+  constructor(readonly reason: unknown) {
+    super('The action request failed before it was sent', { cause: reason });
+    this.name = 'ActionRequestNotSent';
+  }
+}
 
 /** Options of {@link createActionExecutor}. */
 export interface ActionExecutorOptions {
@@ -113,8 +132,9 @@ export interface ExecuteOptions {
    */
   immediate?: boolean;
   /**
-   * Stops the call. The request in flight is reported in `errors` with `errorCode`
-   * `ABORT_ERR` and the signal's reason as `cause`; actions not yet sent stay queued.
+   * Stops the call. A request already handed to fetch is reported in `errors` with
+   * `errorCode` `ABORT_ERR` and the signal's reason as `cause`. Actions not yet sent,
+   * including those of a request stopped during its token exchange or budget wait, stay queued.
    */
   signal?: AbortSignal;
 }
@@ -160,6 +180,8 @@ interface Submission {
   action: Action;
   piecesLeft: number;
   failed: boolean;
+  /** Set when an entry of the action failed before its request went out. */
+  unsent: boolean;
 }
 
 interface QueuedPiece extends ActionPiece {
@@ -261,36 +283,77 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
         { signal, pragma },
       );
       recordResponse(batch, parseActionResponse(body, batch.length, label), call);
-    } catch (error) {
-      debug(
-        'actions: %s failed: %s',
-        label,
-        error instanceof Error ? error.message : String(error),
-      );
-      const failure = abortedByCaller(error, signal)
-        ? {
-            errorCode: ACTION_ABORTED_CODE,
-            message: `${label} was aborted by the caller's signal (${messageOf(signal?.reason)}). If it was already sent, UMAPI may have applied it, so read the users' state again before you retry it`,
-            cause: signal?.reason,
-          }
-        : {
-            errorCode: codeOf(error),
-            message: `${label} failed: ${messageOf(error)}`,
-            cause: error,
-          };
-      for (const piece of batch) {
-        fail(piece, call, failure);
+    } catch (thrown) {
+      const notSent = thrown instanceof ActionRequestNotSent;
+      const error = notSent ? thrown.reason : thrown;
+      debug('actions: %s failed%s: %s', label, notSent ? ' before it was sent' : '', messageOf(error));
+
+      // Nothing went out, so the batch and its sync marker wait for a later
+      // executeQueued(), as the batches after it do.
+      if (notSent) {
+        restoreSyncMarker(pragma);
+        if (abortedByCaller(error, signal) || options.closedError?.() !== undefined) {
+          queue.unshift(...batch);
+          call.requests -= 1;
+          return;
+        }
       }
+
+      reportFailedRequest(batch, call, { label, error, notSent, signal });
     }
 
     for (const piece of batch) {
       piece.owner.piecesLeft -= 1;
-      if (piece.owner.piecesLeft === 0) {
+      if (piece.owner.piecesLeft === 0 && !piece.owner.unsent) {
         call.sent += 1;
         if (!piece.owner.failed) {
           call.completed += 1;
         }
       }
+    }
+  }
+
+  function restoreSyncMarker(pragma: SyncMarker | undefined): void {
+    if (pragma === 'umapi-sync-start') {
+      markers.start = true;
+    } else if (pragma === 'umapi-sync-end') {
+      markers.end = true;
+    }
+  }
+
+  /** Reports every entry of a request that failed as a whole, against the caller's actions. */
+  function reportFailedRequest(
+    batch: QueuedPiece[],
+    call: CallResult,
+    request: { label: string; error: unknown; notSent: boolean; signal: AbortSignal | undefined },
+  ): void {
+    const { label, error, notSent, signal } = request;
+    let failure: Pick<ActionError, 'errorCode' | 'message' | 'cause'>;
+    if (abortedByCaller(error, signal)) {
+      failure = {
+        errorCode: ACTION_ABORTED_CODE,
+        message: `${label} was aborted by the caller's signal (${messageOf(signal?.reason)}). If it was already sent, UMAPI may have applied it, so read the users' state again before you retry it`,
+        cause: signal?.reason,
+      };
+    } else if (notSent) {
+      failure = {
+        errorCode: codeOf(error),
+        message: `${label} was not sent: ${messageOf(error)}`,
+        cause: error,
+      };
+    } else {
+      failure = {
+        errorCode: codeOf(error),
+        message: `${label} failed: ${messageOf(error)}`,
+        cause: error,
+      };
+    }
+
+    for (const piece of batch) {
+      if (notSent) {
+        piece.owner.unsent = true;
+      }
+      fail(piece, call, failure);
     }
   }
 
@@ -481,6 +544,7 @@ function prepare(actions: readonly Action[]): QueuedPiece[] {
       action: actions[index]!,
       piecesLeft: split.length,
       failed: false,
+      unsent: false,
     };
     for (const piece of split) {
       pieces.push({ ...piece, owner, subjectKeys: subjectKeysOf(piece.entry) });

@@ -4,6 +4,7 @@ export {
   type ActionError,
   type ActionExecutor,
   type ActionExecutorOptions,
+  ActionRequestNotSent,
   type ActionSender,
   type ActionSendOptions,
   type ActionWarning,

@@ -117,7 +117,10 @@ describe('UserAction validation', () => {
     [{ user: 'jdoe' }, /^user: 'jdoe' is a username.*pass domain/],
     [{ user: 'jdoe', domain: 'example' }, /^domain: must be a domain name/],
     [{ user: 'a@example.com', email: 'b@example.com' }, /^email: must not differ from user/],
-    [{ user: 'jdoe@example.com', requestID: '' }, /^requestID: must be a non-empty string/],
+    [{ user: 'jdoe@example.com', requestID: '' }, /^requestID: must be a non-blank string/],
+    [{ user: 'jdoe@example.com', requestID: '  ' }, /^requestID: must be a non-blank string/],
+    [{ email: 'jdoe@example.com', requestId: 'r1' }, /^requestId: is not an option; did you mean requestID\?/],
+    [{ email: 'jdoe@example.com', useAdobeId: true }, /^useAdobeId: is not an option; did you mean useAdobeID\?/],
     [{ user: 42 }, /^user: must be a non-empty user ID.*got 42/],
   ])('rejects options %j', (options, message) => {
     const problems = problemsOf(() => new UserAction(options as never));

@@ -8,7 +8,19 @@ import {
   type UserActionJson,
   type UserStepJson,
 } from './types.js';
-import { checkActionJson, checkStep, checkUser } from './validate.js';
+import {
+  checkActionJson,
+  checkBuilderOptions,
+  checkId,
+  checkStep,
+  checkUser,
+} from './validate.js';
+
+/** The constructor options, and the wire and Python names people pass instead. */
+const OPTION_NAMES = {
+  known: ['user', 'email', 'domain', 'requestID', 'useAdobeID'],
+  renames: { request_id: 'requestID', use_adobe_id: 'useAdobeID', userID: 'user', user_id: 'user' },
+};
 
 /** Identifies the user of a {@link UserAction}: `user`, or `email` as a shorthand for it. */
 export interface UserActionOptions {
@@ -57,14 +69,15 @@ export class UserAction {
       checkUser(user, options.domain, '', problems);
     }
 
-    if (
-      options.requestID !== undefined &&
-      (typeof options.requestID !== 'string' || options.requestID.length === 0)
-    ) {
-      problems.push({ field: 'requestID', message: 'must be a non-empty string' });
+    if (typeof options === 'object' && options !== null) {
+      checkBuilderOptions(options as unknown as Record<string, unknown>, OPTION_NAMES, problems);
     }
 
-    if (options.useAdobeID !== undefined && typeof options.useAdobeID !== 'boolean') {
+    if (options?.requestID !== undefined) {
+      checkId(options.requestID, 'requestID', problems);
+    }
+
+    if (options?.useAdobeID !== undefined && typeof options.useAdobeID !== 'boolean') {
       problems.push({ field: 'useAdobeID', message: 'must be true or false' });
     }
 

@@ -121,7 +121,7 @@ describe('UserGroupAction validation', () => {
     [
       'an empty request ID',
       () => new UserGroupAction({ groupName: 'G', requestID: '' }),
-      ['requestID: must be a non-empty string'],
+      ["requestID: must be a non-blank string, got ''"],
     ],
     [
       'create of a system group name',
@@ -174,6 +174,52 @@ describe('UserGroupAction validation', () => {
       () => group().delete().delete(),
       ['deleteUserGroup: cannot be added twice to one action'],
     ],
+    [
+      'a blank request ID',
+      () => new UserGroupAction({ groupName: 'G', requestID: '   ' }),
+      ["requestID: must be a non-blank string, got '   '"],
+    ],
+    [
+      'a misspelt requestId option',
+      () => new UserGroupAction({ groupName: 'G', requestId: 'r1' } as never),
+      ['requestId: is not an option; did you mean requestID?'],
+    ],
+    [
+      'a group option',
+      () => new UserGroupAction({ groupName: 'G', group: 'H' } as never),
+      ['group: is not an option; use groupName instead'],
+    ],
+    [
+      'a group name with a line break',
+      () => new UserGroupAction({ groupName: 'Sales\nEU' }),
+      [
+        'groupName: must not contain control characters such as line breaks or tabs (found U+000A at character 6)',
+      ],
+    ],
+    [
+      'a group name with surrounding spaces',
+      () => new UserGroupAction({ groupName: ' Sales ' }),
+      ["groupName: must not start or end with whitespace, got ' Sales '; remove it"],
+    ],
+    [
+      'a rename with a tab',
+      () => group().update({ name: 'Re\tvenue' }),
+      [
+        'updateUserGroup.name: must not contain control characters such as line breaks or tabs (found U+0009 at character 3)',
+      ],
+    ],
+    [
+      'create after delete',
+      () => group().delete().create(),
+      [
+        'createUserGroup: cannot come after deleteUserGroup in the same action; to replace a group, send the delete and the create in two execute() calls',
+      ],
+    ],
+    [
+      'create of 128 emoji (256 UTF-16 units) plus 128 letters',
+      () => new UserGroupAction({ groupName: `${'\u{1F600}'.repeat(128)}${'g'.repeat(128)}` }).create(),
+      ['groupName: must be at most 255 characters, got 256'],
+    ],
     ['no users', () => group().addUsers([]), ['add.user: must name at least one user']],
     [
       'a user that is not an email address',
@@ -192,6 +238,39 @@ describe('UserGroupAction validation', () => {
     ],
   ])('rejects %s', (_name, run, expected) => {
     expect(problemsOf(run)).toEqual(expected);
+  });
+
+  it('counts a name in code points', () => {
+    const name = '\u{1F600}'.repeat(255);
+
+    expect(new UserGroupAction({ groupName: name }).create().toJSON().usergroup).toBe(name);
+  });
+
+  it.each<[string, UserGroupActionJson['do'], string[]]>([
+    [
+      'two deletes',
+      [{ deleteUserGroup: {} }, { deleteUserGroup: {} }],
+      ['do: must contain at most one deleteUserGroup step, got 2'],
+    ],
+    [
+      'a create after a delete',
+      [{ deleteUserGroup: {} }, { createUserGroup: {} }],
+      [
+        'do[1]: cannot come after deleteUserGroup in the same action; to replace a group, send the delete and the create in two execute() calls',
+      ],
+    ],
+  ])('rejects %s in fromJSON', (_name, steps, expected) => {
+    expect(problemsOf(() => UserGroupAction.fromJSON({ usergroup: 'G', do: steps }))).toEqual(
+      expected,
+    );
+  });
+
+  it('rejects a blank requestID in fromJSON', () => {
+    const json = { usergroup: 'G', requestID: ' ', do: [{ deleteUserGroup: {} }] };
+
+    expect(problemsOf(() => UserGroupAction.fromJSON(json))).toEqual([
+      "requestID: must be a non-blank string, got ' '",
+    ]);
   });
 
   it('names the action kind in the message', () => {

@@ -7,7 +7,9 @@ import type {
   UserGroupActionJson,
   UserGroupStepJson,
 } from './types.js';
+import { checkBuilderOptions, checkId } from './validate.js';
 import {
+  CREATE_AFTER_DELETE,
   checkGroupName,
   checkNewGroupName,
   checkUserGroupActionJson,
@@ -15,6 +17,18 @@ import {
 } from './validate-user-group.js';
 
 const SUBJECT = 'user group action';
+
+/** The constructor options, and the wire and Python names people pass instead. */
+const OPTION_NAMES = {
+  known: ['groupName', 'requestID'],
+  renames: {
+    usergroup: 'groupName',
+    group: 'groupName',
+    group_name: 'groupName',
+    name: 'groupName',
+    request_id: 'requestID',
+  },
+};
 
 /** Identifies the group of a {@link UserGroupAction}. */
 export interface UserGroupActionOptions {
@@ -60,12 +74,10 @@ export class UserGroupAction {
       throw new ActionValidationError(problems, SUBJECT);
     }
 
+    checkBuilderOptions(options as unknown as Record<string, unknown>, OPTION_NAMES, problems);
     checkGroupName(options.groupName, 'groupName', problems);
-    if (
-      options.requestID !== undefined &&
-      (typeof options.requestID !== 'string' || options.requestID.length === 0)
-    ) {
-      problems.push({ field: 'requestID', message: 'must be a non-empty string' });
+    if (options.requestID !== undefined) {
+      checkId(options.requestID, 'requestID', problems);
     }
 
     if (problems.length > 0) {
@@ -77,8 +89,9 @@ export class UserGroupAction {
   }
 
   /**
-   * Builds an action from its wire form, checking every field. The steps keep
-   * their order, so a create step need not be first.
+   * Builds an action from its wire form, checking every field with the
+   * builder's rules: at most one create and one delete step, and no create
+   * after a delete. The steps keep their order, so a create step need not be first.
    *
    * @throws ActionValidationError listing every invalid field.
    */
@@ -104,7 +117,8 @@ export class UserGroupAction {
    *   `'updateIfAlreadyExists'` also sets the description.
    * @param options.description - Description shown in the Admin Console.
    * @throws ActionValidationError when the group name breaks the name rules, an option is
-   *   invalid, or the action already has a create step.
+   *   invalid, or the action already has a create or a delete step. Placed first, a create
+   *   after `delete()` would run before the delete, which would then remove the new group.
    */
   create(options: CreateUserGroupFields = {}): this {
     const problems: ConfigurationProblem[] = [];
@@ -124,6 +138,10 @@ export class UserGroupAction {
         message:
           'cannot be added: this action already has a create step, and UMAPI accepts one per action',
       });
+    }
+
+    if (this.#steps.some((existing) => 'deleteUserGroup' in existing)) {
+      problems.push({ field: 'createUserGroup', message: CREATE_AFTER_DELETE });
     }
 
     if (problems.length > 0) {

@@ -19,6 +19,10 @@ const MAX_GROUP_NAME_LENGTH = 255;
 const CREATE_OPTIONS = ['ignoreIfAlreadyExists', 'updateIfAlreadyExists'];
 
 const ACTION_FIELDS = ['usergroup', 'requestID', 'do'];
+
+/** Control characters (C0, DEL, C1) and the Unicode line and paragraph separators. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point of this pattern.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const UPDATE_FIELDS = ['name', 'description'];
 
 /**
@@ -57,39 +61,78 @@ export function checkUserGroupActionJson(value: unknown, path: string, problems:
 }
 
 /**
- * Checks that a group name is a non-empty string. The stricter rules for a
+ * Checks that a group name is a non-empty string without whitespace at its
+ * ends or control characters, which no Admin Console name has: such a name is
+ * a copying slip and UMAPI would not find the group. The stricter rules for a
  * new name are in {@link checkNewGroupName}.
+ *
+ * @returns whether the name passed.
  */
-export function checkGroupName(name: unknown, field: string, problems: Problems): void {
+export function checkGroupName(name: unknown, field: string, problems: Problems): boolean {
   if (typeof name !== 'string' || name.trim().length === 0) {
     problems.push({
       field,
       message: `must be a non-empty user group name, got ${describe(name)}`,
     });
+    return false;
   }
+
+  if (name.trim() !== name) {
+    problems.push({
+      field,
+      message: `must not start or end with whitespace, got ${describe(name)}; remove it`,
+    });
+    return false;
+  }
+
+  const control = [...name].findIndex((character) => CONTROL_CHARACTER.test(character));
+  if (control >= 0) {
+    const codePoint = [...name][control]!.codePointAt(0)!;
+    const hex = codePoint.toString(16).toUpperCase().padStart(4, '0');
+    problems.push({
+      field,
+      message: `must not contain control characters such as line breaks or tabs (found U+${hex} at character ${control + 1})`,
+    });
+    return false;
+  }
+
+  return true;
 }
 
-/** Checks a name that a create or rename step gives to a group: at most 255 characters, no leading `_`. */
+/**
+ * Checks a name that a create or rename step gives to a group: at most 255
+ * characters, counted in code points as Python's `len()` counts them, and no
+ * leading `_`.
+ */
 export function checkNewGroupName(name: unknown, field: string, problems: Problems): void {
-  if (typeof name !== 'string' || name.trim().length === 0) {
-    checkGroupName(name, field, problems);
+  if (!checkGroupName(name, field, problems)) {
     return;
   }
 
-  if (name.startsWith('_')) {
+  if ((name as string).startsWith('_')) {
     problems.push({
       field,
       message: `must not start with '_', which marks system groups, got ${describe(name)}; choose a name that starts with another character`,
     });
   }
 
-  if (name.length > MAX_GROUP_NAME_LENGTH) {
+  const length = [...(name as string)].length;
+  if (length > MAX_GROUP_NAME_LENGTH) {
     problems.push({
       field,
-      message: `must be at most ${MAX_GROUP_NAME_LENGTH} characters, got ${name.length}`,
+      message: `must be at most ${MAX_GROUP_NAME_LENGTH} characters, got ${length}`,
     });
   }
 }
+
+/**
+ * The problem of a create step after a delete step. The builder puts a create
+ * step first, as Adobe's Python client does, so the create would run before
+ * the delete and the delete would remove the new group. The wire form follows
+ * the same rule, so an action means the same in both forms.
+ */
+export const CREATE_AFTER_DELETE =
+  'cannot come after deleteUserGroup in the same action; to replace a group, send the delete and the create in two execute() calls';
 
 /**
  * Checks a step list: an array of at least one valid step with at most one
@@ -110,9 +153,17 @@ function checkUserGroupSteps(steps: unknown, path: string, problems: Problems): 
   }
 
   let creates = 0;
+  let deletes = 0;
   steps.forEach((step, index) => {
-    if (checkUserGroupStep(step, `${path}[${index}]`, problems) === 'createUserGroup') {
+    const stepPath = `${path}[${index}]`;
+    const name = checkUserGroupStep(step, stepPath, problems);
+    if (name === 'createUserGroup') {
       creates += 1;
+      if (deletes > 0) {
+        problems.push({ field: stepPath, message: CREATE_AFTER_DELETE });
+      }
+    } else if (name === 'deleteUserGroup') {
+      deletes += 1;
     }
   });
 
@@ -120,6 +171,13 @@ function checkUserGroupSteps(steps: unknown, path: string, problems: Problems): 
     problems.push({
       field: path,
       message: `must contain at most one createUserGroup step, got ${creates}`,
+    });
+  }
+
+  if (deletes > 1) {
+    problems.push({
+      field: path,
+      message: `must contain at most one deleteUserGroup step, got ${deletes}`,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { ConfigurationProblem } from '@umapi/auth-core';
+import { type ConfigurationProblem, OptionChecker, type OptionNames } from '@umapi/auth-core';
 import { CREATE_STEP_NAMES, STEP_NAMES, type StepName } from './types.js';
 
 type Problems = ConfigurationProblem[];
@@ -335,14 +335,29 @@ function checkName(value: unknown, field: string, problems: Problems): void {
 }
 
 export function checkId(value: unknown, field: string, problems: Problems): void {
-  if (typeof value !== 'string' || value.length === 0) {
-    problems.push({ field, message: `must be a non-empty string, got ${describe(value)}` });
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    problems.push({ field, message: `must be a non-blank string, got ${describe(value)}` });
   } else if (value.length > MAX_ID_LENGTH) {
     problems.push({
       field,
       message: `must be at most ${MAX_ID_LENGTH} characters, got ${value.length}`,
     });
   }
+}
+
+/**
+ * Reports the unknown options of a builder constructor with auth-core's rules,
+ * as the connection reports its own: the name to use from `names.renames`, or
+ * else the closest known name, and a long or random-looking name by its length only.
+ */
+export function checkBuilderOptions(
+  options: Record<string, unknown>,
+  names: OptionNames,
+  problems: Problems,
+): void {
+  const check = new OptionChecker(options);
+  check.checkNames(names);
+  problems.push(...check.problems);
 }
 
 /** Reports fields UMAPI does not know, with the right spelling for common slips. */

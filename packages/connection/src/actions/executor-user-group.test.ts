@@ -28,6 +28,60 @@ function recording(respond: Responder = success) {
 const emails = (count: number, prefix = 'user') =>
   Array.from({ length: count }, (_, index) => `${prefix}${index}@example.com`);
 
+describe('dependent entries in execute()', () => {
+  const requestShapes = (requests: ActionJson[][]) =>
+    requests.map((body) =>
+      body.map((entry) => ('user' in entry ? `user ${entry.user}` : `group ${entry.usergroup}`)),
+    );
+
+  it('sends a group add after the user create', async () => {
+    const { executor, requests } = recording();
+
+    await executor.execute(
+      [
+        new UserAction({ email: 'jdoe@example.com' }).createEnterpriseID({ email: 'jdoe@example.com' }),
+        new UserGroupAction({ groupName: 'Contractors' }).addUsers(['JDoe@example.com']),
+      ],
+      { immediate: true },
+    );
+
+    expect(requestShapes(requests)).toEqual([
+      ['user jdoe@example.com'],
+      ['group Contractors'],
+    ]);
+  });
+
+  it('sends a user add after the group rename', async () => {
+    const { executor, requests } = recording();
+
+    await executor.execute(
+      [
+        new UserGroupAction({ groupName: 'Sales' }).update({ name: 'Revenue' }),
+        new UserAction({ email: 'asmith@example.com' }).addGroups(['revenue']),
+      ],
+      { immediate: true },
+    );
+
+    expect(requestShapes(requests)).toEqual([['group Sales'], ['user asmith@example.com']]);
+  });
+
+  it('batches independent group and user entries', async () => {
+    const { executor, requests } = recording();
+
+    await executor.execute(
+      [
+        new UserGroupAction({ groupName: 'A' }).addUsers(['jdoe@example.com']),
+        new UserGroupAction({ groupName: 'B' }).addUsers(['jdoe@example.com']),
+        new UserAction({ email: 'asmith@example.com' }).addGroups(['Designers']),
+        new UserAction({ email: 'bsmith@example.com' }).addGroups(['Designers']),
+      ],
+      { immediate: true },
+    );
+
+    expect(requests).toHaveLength(1);
+  });
+});
+
 describe('user group actions in execute()', () => {
   it('splits 25 users into 3 steps', async () => {
     const { executor, requests } = recording();

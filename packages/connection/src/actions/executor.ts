@@ -188,10 +188,17 @@ interface QueuedPiece extends ActionPiece {
   owner: Submission;
   /**
    * The users or groups the entry acts on, lower case: the user ID with its
-   * domain, or every name the group has in the entry. Entries that share a
-   * key never share a request.
+   * domain (and the email address), or every name the group has in the entry.
+   * An entry never shares a request with another entry that acts on, or
+   * names, one of these.
    */
   subjectKeys: string[];
+  /**
+   * What the entry names without acting on it, lower case: the groups of a
+   * user entry's add and remove steps, or the users of a group entry's.
+   * An entry never shares a request with an entry that acts on one of these.
+   */
+  memberKeys: string[];
 }
 
 interface CallResult {
@@ -210,7 +217,10 @@ interface CallResult {
  *   add or remove step at most 10 groups, users or product profiles. Larger
  *   actions are split into several entries for the same user or group, in order;
  * - two entries for the same user or group never go in one request, because
- *   UMAPI does not promise to run the entries of one request in order;
+ *   UMAPI does not promise to run the entries of one request in order. Nor do
+ *   a group entry and a user entry where one adds or removes what the other
+ *   acts on: a user that a group entry adds, or a group that a user entry adds
+ *   the user to. Other dependencies are the caller's to separate;
  * - every error is reported against the caller's action and step;
  * - a request that throws (for example `UnavailableError` after its retries)
  *   marks its actions as failed, and the following requests are still sent.
@@ -250,17 +260,26 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
     return new Set(queue.map((piece) => piece.owner)).size;
   }
 
+  // Stops at the first entry that depends on one already in the batch, so
+  // entries still go out in the caller's order.
   function takeBatch(): QueuedPiece[] {
     const batch: QueuedPiece[] = [];
     const subjects = new Set<string>();
+    const members = new Set<string>();
     while (queue.length > 0 && batch.length < UMAPI_LIMITS.entriesPerRequest) {
       const next = queue[0]!;
-      if (next.subjectKeys.some((key) => subjects.has(key))) {
+      const dependent =
+        next.subjectKeys.some((key) => subjects.has(key) || members.has(key)) ||
+        next.memberKeys.some((key) => subjects.has(key));
+      if (dependent) {
         break;
       }
 
       for (const key of next.subjectKeys) {
         subjects.add(key);
+      }
+      for (const key of next.memberKeys) {
+        members.add(key);
       }
       batch.push(queue.shift()!);
     }
@@ -547,7 +566,12 @@ function prepare(actions: readonly Action[]): QueuedPiece[] {
       unsent: false,
     };
     for (const piece of split) {
-      pieces.push({ ...piece, owner, subjectKeys: subjectKeysOf(piece.entry) });
+      pieces.push({
+        ...piece,
+        owner,
+        subjectKeys: subjectKeysOf(piece.entry),
+        memberKeys: memberKeysOf(piece.entry),
+      });
     }
   });
 
@@ -556,7 +580,14 @@ function prepare(actions: readonly Action[]): QueuedPiece[] {
 
 function subjectKeysOf(entry: ActionJson): string[] {
   if ('user' in entry) {
-    return [`user\n${entry.user.toLowerCase()}\n${(entry.domain ?? '').toLowerCase()}`];
+    const user = entry.user.toLowerCase();
+    const keys = [`user\n${user}\n${(entry.domain ?? '').toLowerCase()}`];
+    // Group entries name their members by email address.
+    if (user.includes('@')) {
+      keys.push(`email\n${user}`);
+    }
+
+    return keys;
   }
 
   // A rename inside the entry makes the group known by a second name.
@@ -568,6 +599,34 @@ function subjectKeysOf(entry: ActionJson): string[] {
   }
 
   return names.map((name) => `usergroup\n${name.toLowerCase()}`);
+}
+
+/**
+ * Returns the users a group entry adds or removes, or the user groups a user
+ * entry adds or removes, so that an entry never shares a request with one
+ * that creates, renames or deletes what it names. UMAPI does not promise to
+ * run the entries of one request in order. Product profiles are left out,
+ * because a group action cannot create or rename one.
+ */
+function memberKeysOf(entry: ActionJson): string[] {
+  const keys: string[] = [];
+  for (const step of entry.do as Array<Record<string, unknown>>) {
+    for (const list of [step.add, step.remove]) {
+      if (typeof list !== 'object' || list === null) {
+        continue;
+      }
+
+      const { user, group } = list as { user?: string[]; group?: string[] };
+      for (const email of user ?? []) {
+        keys.push(`email\n${email.toLowerCase()}`);
+      }
+      for (const name of group ?? []) {
+        keys.push(`usergroup\n${name.toLowerCase()}`);
+      }
+    }
+  }
+
+  return keys;
 }
 
 function describeRequest(number: number, batch: readonly QueuedPiece[]): string {

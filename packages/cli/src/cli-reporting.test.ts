@@ -79,6 +79,31 @@ describe('umapi failure messages', () => {
     expect(result.exitCode).toBe(1);
   });
 
+  it('gives the IMS wait for token --json', async () => {
+    ims.failNext({ status: 429, retryAfter: 7200 });
+    const before = Date.now();
+
+    const result = await runCli(['token', '--json'], { env });
+
+    const report = JSON.parse(result.stderr.trim().split('\n').at(-1) ?? '') as {
+      error: { code: string; retryAfterMs: number; retryAt: string; message: string };
+    };
+    expect(report.error.retryAfterMs).toBe(7_200_000);
+    expect(Date.parse(report.error.retryAt)).toBeGreaterThanOrEqual(before + 7_200_000);
+    expect(report.error.message).toContain('hint: IMS throttled this client; try again in 2 hours');
+    expect(result.exitCode).toBe(1);
+  });
+
+  it('shows when to retry after an IMS 429', async () => {
+    ims.failNext({ status: 429, retryAfter: 7200 });
+
+    const result = await runCli(['users'], { env });
+
+    expect(result.stderr).toMatch(/hint: IMS throttled this client; try again in 2 hours, at .* UTC or later/);
+    expect(result.stderr).not.toContain('check the host settings');
+    expect(result.exitCode).toBe(1);
+  });
+
   it('prints the server message once', async () => {
     umapi.failNext({ status: 400, body: { message: 'bad page' } });
 

@@ -35,9 +35,9 @@ export interface FailureJson {
   message: string;
   /** `code` of each umapi error in the chain, outermost first. */
   codes?: string[];
-  /** The wait UMAPI advised, in milliseconds, when it throttled the client. */
+  /** The wait UMAPI or IMS advised, in milliseconds, when it throttled the client. */
   retryAfterMs?: number;
-  /** The earliest time to run again, as an ISO 8601 UTC time, when UMAPI throttled the client. */
+  /** The earliest time to run again, as an ISO 8601 UTC time, when UMAPI or IMS throttled the client. */
   retryAt?: string;
   problems?: { field: string; message: string }[];
 }
@@ -85,9 +85,9 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     lines.push(...imsDetails(root));
   }
 
-  const throttled = chain.find((link): link is UnavailableError => link instanceof UnavailableError && link.retryAfterMs !== undefined);
-  if (throttled?.retryAfterMs !== undefined) {
-    lines.push(`  hint: ${retryHint(throttled.retryAfterMs, Date.now())}`);
+  const throttled = findThrottle(chain);
+  if (throttled !== undefined) {
+    lines.push(`  hint: ${retryHint(throttled.retryAfterMs, Date.now(), throttled.service)}`);
   } else if (root instanceof ProxyError) {
     lines.push(`  hint: ${proxyHint(root)}`);
   } else if (root instanceof NetworkError || root instanceof TimeoutError || root instanceof UnavailableError) {
@@ -101,7 +101,7 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
   const codes = chain.filter(isUmapiError).map((link) => link.code);
   // A script that schedules itself reads the advised wait here instead of parsing the hint.
   const retry =
-    throttled?.retryAfterMs === undefined
+    throttled === undefined
       ? {}
       : {
           retryAfterMs: throttled.retryAfterMs,
@@ -112,6 +112,24 @@ export function describeFailure(error: unknown, command: string | undefined): Fa
     lines,
     json: { code, message: lines.join(' ').replace(/\s+/g, ' '), codes, ...retry },
   };
+}
+
+/**
+ * Finds the advised wait of a throttled request in the chain: UMAPI's, or IMS's when the
+ * token request was throttled (ImsError.retryAfterMs is set for a 429 or 5xx response with Retry-After).
+ */
+function findThrottle(chain: unknown[]): { retryAfterMs: number; service: 'UMAPI' | 'IMS' } | undefined {
+  for (const link of chain) {
+    if (link instanceof UnavailableError && link.retryAfterMs !== undefined) {
+      return { retryAfterMs: link.retryAfterMs, service: 'UMAPI' };
+    }
+
+    if (link instanceof ImsError && link.retryAfterMs !== undefined) {
+      return { retryAfterMs: link.retryAfterMs, service: 'IMS' };
+    }
+  }
+
+  return undefined;
 }
 
 // Names the variable that chose the proxy, so the user fixes or unsets the right one.
@@ -181,10 +199,11 @@ function causeChain(error: unknown): unknown[] {
  *
  * @param retryAfterMs - The advised wait, in milliseconds.
  * @param now - The current time, in milliseconds since the epoch.
+ * @param service - The server that advised the wait. Default `UMAPI`.
  */
-export function retryHint(retryAfterMs: number, now: number): string {
+export function retryHint(retryAfterMs: number, now: number, service: 'UMAPI' | 'IMS' = 'UMAPI'): string {
   const retryAt = new Date(now + retryAfterMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return `UMAPI throttled this client; try again in ${describeDuration(retryAfterMs)}, at ${retryAt} or later`;
+  return `${service} throttled this client; try again in ${describeDuration(retryAfterMs)}, at ${retryAt} or later`;
 }
 
 /** Describes a duration in milliseconds in the largest fitting units, rounded up to whole seconds. */

@@ -54,7 +54,7 @@ describe.concurrent('umapi text settings written as numbers', () => {
   // YAML 1.2 reads each of these unquoted as a number or boolean. IMS must still get the text.
   // Each row has its own client ID, which YAML reads as a number too (`070` is 70), because the
   // fake IMS keeps one credential per client ID.
-  it.for(['0123', '0x1F', '0o17', '1e5', '123456789012345678901234567890', '.inf', 'true'].map((secret, index) => [secret, `07${index}`]))(
+  it.for(['0123', '0x1F', '0o17', '1e5', '123456789012345678901234567890', '.inf', 'true', '1_000', 'yes', 'Off', '1:30'].map((secret, index) => [secret, `07${index}`]))(
     'sends client secret %s as written',
     async ([secret, clientId], { expect }) => {
       const credentials = await fixtures.ims.createOAuthCredentials({ orgId: fixtures.oauth.orgId, clientId, clientSecret: secret });

@@ -42,8 +42,8 @@ const BAD_CONFIGS: [string, () => unknown, string[]][] = [
   ['a URL as the JWT endpoint', () => jwtConfig({ ims_endpoint_jwt: 'https://ims.example.com/ims/exchange/jwt/' }, {}), ['server.ims_endpoint_jwt in connector-umapi.yml', 'not a path']],
   ['a negative timeout', () => jwtConfig({ timeout: -1 }, {}), ['server.timeout in connector-umapi.yml', 'seconds']],
   ['a timeout under one second', () => jwtConfig({ timeout: 0.5 }, {}), ['server.timeout in connector-umapi.yml: must be at least 1 second, not 0.5; the unit in this file is seconds']],
-  ['a timeout beyond timer range', () => jwtConfig({ timeout: 3_000_000 }, {}), ['server.timeout in connector-umapi.yml: must be at most 2147483 seconds, not 3000000']],
-  ['a text timeout', () => jwtConfig({ timeout: '30s' }, {}), ['server.timeout in connector-umapi.yml: must be a number of seconds from 1 to 2147483']],
+  ['a timeout over an hour', () => jwtConfig({ timeout: 3_000_000 }, {}), ['server.timeout in connector-umapi.yml: must be at most 3600 seconds, not 3000000']],
+  ['a text timeout', () => jwtConfig({ timeout: '30s' }, {}), ['server.timeout in connector-umapi.yml: must be a number of seconds from 1 to 3600']],
   ['fractional retries', () => jwtConfig({ retries: 1.5 }, {}), ['server.retries in connector-umapi.yml']],
   ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],
   ['an OS keychain reference', () => jwtConfig({}, { secure_client_secret_key: 'umapi' }), ['enterprise.secure_client_secret_key in connector-umapi.yml', 'keychain']],
@@ -68,7 +68,7 @@ describe.concurrent('umapi bad configuration', () => {
 
   it('lists every problem at once', async ({ expect }) => {
     const config = await fixtures.writeConfig('bad/many/connector-umapi.yml', {
-      server: { timeout: 0, ssl_verify: 'no' },
+      server: { timeout: 0, ssl_verify: 'maybe' },
       enterprise: { tech_acct_id: 'ABC@techacct.adobe.com' },
     });
 

@@ -134,6 +134,11 @@ async function runCommand(line: CommandLine, command: CommandName, output: Outpu
       output.message(`umapi: warning: ${key} is not used by umapi and was ignored`);
     }
 
+    // PyYAML, which the User Sync Tool uses, keeps the last value too. The values are never shown.
+    for (const key of loaded?.duplicates ?? []) {
+      output.message(`umapi: warning: ${key} is set more than once in the --config file; the last value is used, as the User Sync Tool uses it`);
+    }
+
     const raw = fake?.settings ?? loaded!.raw;
     const settings = await resolveSettings(raw, { requireOrgId: command !== 'token', problems: loaded?.problems ?? [] });
     const passphraseWarning = findUnusedPassphrase(settings);

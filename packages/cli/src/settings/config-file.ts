@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { type ConfigurationProblem, editDistance, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
+import { type ConfigurationProblem, editDistance } from '@umapi/auth-core';
 import type { RawSettings, Setting } from './setting.js';
+import { LEADING_ZERO_OCTAL } from './pyyaml-scalars.js';
 import { parseYamlConfig, TypedScalar } from './yaml-config.js';
 
 /** The settings read from a `connector-umapi.yml` file, with the problems found in it. */
@@ -10,6 +11,8 @@ export interface ConfigFileResult {
   problems: ConfigurationProblem[];
   /** Keys that were ignored, for a warning. */
   ignored: string[];
+  /** Keys written twice in one mapping, as `section.key`, for a warning; the last value is used. */
+  duplicates: string[];
   /**
    * True when the file could not be used at all (not found, unreadable, invalid YAML or
    * not a mapping). Its one problem is then the only one worth reporting, because every
@@ -22,9 +25,14 @@ type Section = Record<string, unknown>;
 
 // Connection rejects a timeout under 1,000 ms with a hint written for milliseconds, which
 // would confuse someone who wrote `timeout: 0.5` in this file, so the limits are checked
-// here in the file's unit (seconds). The maximum is the longest delay a Node.js timer takes.
+// here in the file's unit (seconds). One hour per attempt is far above Connection's default
+// of 120 s, and a larger value is most often milliseconds written as seconds.
 const MIN_TIMEOUT_SECONDS = 1;
-const MAX_TIMEOUT_SECONDS = Math.floor(MAX_TIMER_DELAY_MS / 1000);
+const MAX_TIMEOUT_SECONDS = 3600;
+
+// Connection accepts maxRetries from 0 to 100 but does not export that bound. Checking it here
+// names the config key in the message instead of the option.
+const MAX_RETRIES = 100;
 
 // Keys of the User Sync Tool's connector-umapi.yml. `auth_host` and
 // `auth_endpoint` replaced `ims_host` and `ims_endpoint_jwt` in newer versions
@@ -51,6 +59,7 @@ const CREDENTIAL_KEYS = new Set([
   'priv_key_data',
   'priv_key_pass',
 ]);
+const TOP_LEVEL_KEYS = new Set(['authentication_method', 'server', 'enterprise', 'integration']);
 const KEYRING_KEYS = new Set([
   'secure_org_id_key',
   'secure_client_id_key',
@@ -60,12 +69,15 @@ const KEYRING_KEYS = new Set([
   'secure_priv_key_pass_key',
 ]);
 
+const CREDENTIAL_AND_KEYRING_KEYS = new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]);
+
 /**
  * Reads a User Sync Tool `connector-umapi.yml`.
  *
  * A relative `priv_key_path` is resolved against the file's folder, as the
- * User Sync Tool does. `timeout` is in seconds in that file (at least 1) and
- * converted to milliseconds here.
+ * User Sync Tool does. `timeout` is in seconds in that file (1 to 3600) and
+ * converted to milliseconds here. Keys written twice keep the last value, as
+ * in PyYAML, and are listed in `duplicates`.
  */
 export async function readConfigFile(path: string, cwd: string): Promise<ConfigFileResult> {
   const absolutePath = resolve(cwd, path);
@@ -79,19 +91,19 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : describeReadError(error);
     problems.push({ field: '--config', message: `${reason}: ${absolutePath}` });
-    return { settings: {}, problems, ignored, unusable: true };
+    return { settings: {}, problems, ignored, duplicates: [], unusable: true };
   }
 
   const parsed = parseYamlConfig(text, fileName);
   if (!parsed.ok) {
     problems.push({ field: '--config', message: parsed.message });
-    return { settings: {}, problems, ignored, unusable: true };
+    return { settings: {}, problems, ignored, duplicates: [], unusable: true };
   }
 
   const root = parsed.root;
   if (!isSection(root)) {
     problems.push({ field: '--config', message: `${fileName} must contain a mapping with server: and enterprise: sections` });
-    return { settings: {}, problems, ignored, unusable: true };
+    return { settings: {}, problems, ignored, duplicates: [], unusable: true };
   }
 
   const reader = new SectionReader(fileName, problems);
@@ -115,10 +127,28 @@ export async function readConfigFile(path: string, cwd: string): Promise<ConfigF
     for (const key of Object.keys(section).filter((key) => KEYRING_KEYS.has(key))) {
       reader.problem(`${name}.${key}`, `${fileName} refers to the OS keychain, which umapi does not read; set the value in a UMAPI_* environment variable instead`);
     }
-    ignored.push(...unknownKeys(section, new Set([...CREDENTIAL_KEYS, ...KEYRING_KEYS]), name, { credentialSection: true }));
+    ignored.push(...unknownKeys(section, CREDENTIAL_AND_KEYRING_KEYS, name, { credentialSection: true }));
   }
 
-  return { settings, problems, ignored, unusable: false };
+  const duplicates = parsed.duplicateKeys.map((path) => path.map((key, index) => describeKey(key, path[index - 1])).join('.'));
+  return { settings, problems, ignored, duplicates, unusable: false };
+}
+
+// Shows a key of a duplicate-key warning unless it may be a secret pasted on its own line.
+function describeKey(key: string, parent: string | undefined): string {
+  let known = CREDENTIAL_AND_KEYRING_KEYS;
+  if (parent === undefined) {
+    known = TOP_LEVEL_KEYS;
+  } else if (parent === 'server') {
+    known = SERVER_KEYS;
+  }
+
+  if (known.has(key)) {
+    return key;
+  }
+
+  const credentialSection = parent === 'enterprise' || parent === 'integration';
+  return mayBeSecret(key, known, credentialSection) || key.length > 40 ? shortenKey(key) : key;
 }
 
 function readServer(reader: SectionReader, server: Section, settings: RawSettings): void {
@@ -130,12 +160,12 @@ function readServer(reader: SectionReader, server: Section, settings: RawSetting
 
   readTimeout(reader, server, settings);
 
-  const retries = reader.number(server, 'retries', 'server', 'a whole number, 0 or more');
+  const retries = reader.number(server, 'retries', 'server', `a whole number from 0 to ${MAX_RETRIES}`);
   if (retries !== undefined) {
-    if (Number.isInteger(retries.value) && retries.value >= 0) {
+    if (Number.isInteger(retries.value) && retries.value >= 0 && retries.value <= MAX_RETRIES) {
       settings.maxRetries = retries;
     } else {
-      reader.problem('server.retries', 'must be a whole number, 0 or more');
+      reader.problem('server.retries', `must be a whole number from 0 to ${MAX_RETRIES}, not ${retries.value}`);
     }
   }
 
@@ -151,7 +181,7 @@ function readTimeout(reader: SectionReader, server: Section, settings: RawSettin
   if (timeout.value < MIN_TIMEOUT_SECONDS) {
     reader.problem('server.timeout', `must be at least ${MIN_TIMEOUT_SECONDS} second, not ${timeout.value}; the unit in this file is seconds`);
   } else if (timeout.value > MAX_TIMEOUT_SECONDS) {
-    reader.problem('server.timeout', `must be at most ${MAX_TIMEOUT_SECONDS} seconds, not ${timeout.value}`);
+    reader.problem('server.timeout', `must be at most ${MAX_TIMEOUT_SECONDS} seconds, not ${timeout.value}; the unit in this file is seconds`);
   } else {
     settings.timeoutMs = { value: timeout.value * 1000, source: timeout.source };
   }
@@ -311,6 +341,13 @@ class SectionReader {
       return undefined;
     }
 
+    // PyYAML reads `0120` as octal (80) and YAML 1.2 as 120, so either reading may be wrong.
+    const written = value.source ?? '';
+    if (LEADING_ZERO_OCTAL.test(written)) {
+      this.problem(path, `${written} has a leading zero, which the User Sync Tool reads as an octal number; write the number without it`);
+      return undefined;
+    }
+
     return { value: value.value, source: this.label(path) };
   }
 
@@ -322,7 +359,7 @@ class SectionReader {
     }
 
     if (!(value instanceof TypedScalar) || typeof value.value !== 'boolean') {
-      this.problem(path, 'must be True or False');
+      this.problem(path, 'must be True or False (or yes, no, on, off)');
       return undefined;
     }
 

@@ -11,6 +11,8 @@ export interface LoadedSettings {
   problems: ConfigurationProblem[];
   /** Config file keys that umapi does not use. */
   ignored: string[];
+  /** Config file keys written twice in one mapping; the last value is used. */
+  duplicates: string[];
   /** False when no source set any credential, so the fake servers are used. */
   found: boolean;
   /** True when the `--config` file could not be used at all; `problems` then says why. */
@@ -29,6 +31,7 @@ export async function loadSettings(line: CommandLine, env: NodeJS.ProcessEnv, cw
     raw,
     problems: file?.problems ?? [],
     ignored: file?.ignored ?? [],
+    duplicates: file?.duplicates ?? [],
     found,
     configUnusable: file?.unusable ?? false,
   };

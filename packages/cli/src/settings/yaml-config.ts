@@ -1,4 +1,5 @@
-import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
+import { resolvePyYamlScalar } from './pyyaml-scalars.js';
 
 /**
  * A number or boolean scalar of the file, with the text written there. A setting that
@@ -6,15 +7,21 @@ import { type Document, isScalar, LineCounter, parseDocument, visit } from 'yaml
  */
 export class TypedScalar {
   constructor(
-    /** The value under YAML 1.2's core schema, such as 123 for `0123`. */
+    /**
+     * The value under YAML 1.2's core schema, such as 123 for `0123`, or PyYAML's YAML 1.1
+     * reading of a plain scalar that YAML 1.2 reads as text, such as 1000 for `1_000` and true for `yes`.
+     */
     readonly value: number | boolean,
     /** The scalar as written, without quotes or surrounding spaces; undefined when yaml did not record it. */
     readonly source: string | undefined,
   ) {}
 }
 
-/** The file's content as JavaScript values, or one problem that makes the file unusable. */
-export type YamlResult = { ok: true; root: unknown } | { ok: false; message: string };
+/**
+ * The file's content as JavaScript values with the paths of keys written twice in one mapping
+ * (such as `['enterprise', 'client_secret']`), or one problem that makes the file unusable.
+ */
+export type YamlResult = { ok: true; root: unknown; duplicateKeys: string[][] } | { ok: false; message: string };
 
 /**
  * Parses a User Sync Tool config file. Maps become plain objects, strings stay strings and
@@ -30,7 +37,8 @@ export function parseYamlConfig(text: string, fileName: string): YamlResult {
   const lineCounter = new LineCounter();
   let document: Document.Parsed;
   try {
-    document = parseDocument(text, { prettyErrors: false, lineCounter, merge: true });
+    // PyYAML keeps the last of two equal keys in a mapping, so yaml must accept them too.
+    document = parseDocument(text, { prettyErrors: false, lineCounter, merge: true, uniqueKeys: false });
   } catch (error) {
     return { ok: false, message: describeYamlFailure(error, fileName) };
   }
@@ -42,11 +50,12 @@ export function parseYamlConfig(text: string, fileName: string): YamlResult {
   }
 
   keepScalarSource(document);
+  const duplicateKeys = findDuplicateKeys(document.contents, []);
 
   try {
     // toJS resolves aliases and merge keys, and throws when aliases expand past yaml's
     // maxAliasCount (default 100), which stops a "billion laughs" file from filling memory.
-    return { ok: true, root: document.toJS() };
+    return { ok: true, root: document.toJS(), duplicateKeys };
   } catch (error) {
     return { ok: false, message: describeYamlFailure(error, fileName) };
   }
@@ -64,9 +73,45 @@ function keepScalarSource(document: Document.Parsed): void {
       const value: unknown = node.value;
       if (typeof value === 'number' || typeof value === 'boolean') {
         node.value = new TypedScalar(value, node.source);
+        return;
+      }
+
+      // A plain scalar such as `yes` or `1_000` is text to YAML 1.2 but a boolean or number to
+      // PyYAML. Quoted and tagged scalars stay text, as in PyYAML.
+      if (typeof value === 'string' && node.type === 'PLAIN' && node.tag === undefined) {
+        const resolved = resolvePyYamlScalar(value);
+        if (resolved !== undefined) {
+          node.value = new TypedScalar(resolved, node.source);
+        }
       }
     },
   });
+}
+
+// Lists the keys that occur twice in a mapping, with the keys of the mappings around them.
+// Merge keys (<<) are left out, and aliases are not followed, so each key is reported once.
+function findDuplicateKeys(node: Node | null, path: string[]): string[][] {
+  if (!isMap(node)) {
+    return [];
+  }
+
+  const duplicates: string[][] = [];
+  const seen = new Set<string>();
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || key === '<<') {
+      continue;
+    }
+
+    if (seen.has(key)) {
+      duplicates.push([...path, key]);
+    }
+
+    seen.add(key);
+    duplicates.push(...findDuplicateKeys(pair.value as Node | null, [...path, key]));
+  }
+
+  return duplicates;
 }
 
 // yaml's messages may quote an anchor name or other text of the file, so they are matched

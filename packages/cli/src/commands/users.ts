@@ -49,8 +49,8 @@ export function runUsers(context: CommandContext): Promise<number> {
 }
 
 /**
- * Throws when `group` is not a group of the org. UMAPI returns 404 for the users of an
- * unknown group, but Connection reads a 404 on the first page as an empty listing, so an
+ * Throws when `group` is not a group of the org. UMAPI returns 404 with its JSON error for
+ * the users of an unknown group, which Connection reads as an empty group listing, so an
  * empty result is checked against the group list. Only empty results pay for that request.
  */
 async function requireGroup(connection: Connection, group: string): Promise<void> {

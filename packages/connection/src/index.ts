@@ -18,7 +18,12 @@ export {
   UnavailableError,
   type UnavailableErrorDetails,
 } from './errors.js';
-export { CONNECTION_DEFAULTS, type ConnectionLogger, type ConnectionOptions } from './options.js';
+export {
+  CONNECTION_DEFAULTS,
+  type ConnectionLogger,
+  type ConnectionOptions,
+  MAX_RETRIES,
+} from './options.js';
 export type { HttpMethod, RequestOptions, UmapiResponse } from './request.js';
 export { RETRYABLE_STATUSES } from './retry.js';
 export type { ConnectionStatus, LocalStatus, ServerStatus } from './status.js';

@@ -131,8 +131,11 @@ const twoStepSetUp = [
 
 const rateLimitClasses = new Set(['users', 'groups', 'groupUsers', 'actions']);
 
-/** The largest `maxRetries`. */
-const MAX_RETRIES = 100;
+/**
+ * The largest `maxRetries` a connection accepts. Backoff waits are capped at
+ * 60 s, so 100 retries can already wait for up to 100 minutes.
+ */
+export const MAX_RETRIES = 100;
 
 /**
  * Validates the options of `new Connection()` and fills in defaults.

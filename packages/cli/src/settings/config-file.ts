@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { type ConfigurationProblem, editDistance } from '@umapi/auth-core';
+import { MAX_RETRIES } from '@umapi/connection';
 import type { RawSettings, Setting } from './setting.js';
 import { LEADING_ZERO_OCTAL } from './pyyaml-scalars.js';
 import { parseYamlConfig, TypedScalar } from './yaml-config.js';
@@ -30,9 +31,7 @@ type Section = Record<string, unknown>;
 const MIN_TIMEOUT_SECONDS = 1;
 const MAX_TIMEOUT_SECONDS = 3600;
 
-// Connection accepts maxRetries from 0 to 100 but does not export that bound. Checking it here
-// names the config key in the message instead of the option.
-const MAX_RETRIES = 100;
+// Checking Connection's bound here names the config key in the message instead of the option.
 
 // Keys of the User Sync Tool's connector-umapi.yml. `auth_host` and
 // `auth_endpoint` replaced `ims_host` and `ims_endpoint_jwt` in newer versions

@@ -3,10 +3,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NetworkError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { type RawServer, startRawServer } from './test-raw-server.js';
+import { rejection } from './test-server.js';
 import { createTransport } from './transport.js';
 
 const SECRET = 'p8e-Body-Test-Client-Secret-0123';
-const GOOD_BODY = JSON.stringify({ access_token: 'at-123', expires_in: 3600, token_type: 'bearer' });
+const GOOD_BODY = JSON.stringify({
+  access_token: 'at-123',
+  expires_in: 3600,
+  token_type: 'bearer',
+});
 const servers: RawServer[] = [];
 
 afterEach(async () => {
@@ -16,23 +21,18 @@ afterEach(async () => {
 function tokenRequest(url: string, overrides: Partial<ImsTokenRequest> = {}): ImsTokenRequest {
   return {
     url: `${url}/ims/token/v3`,
-    form: { grant_type: 'client_credentials', client_id: 'client-id', client_secret: SECRET, scope: 'openid' },
+    form: {
+      grant_type: 'client_credentials',
+      client_id: 'client-id',
+      client_secret: SECRET,
+      scope: 'openid',
+    },
     expiresInUnit: 'seconds',
     transport: createTransport({ env: {} }),
     backoff: { baseDelayMs: 1, maxDelayMs: 2 },
     maxRetries: 1,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-
-  throw new Error('expected a rejection');
 }
 
 function head(headers: string): string {
@@ -51,26 +51,36 @@ const brokenReplies: Record<string, (socket: Socket) => void> = {
     socket.end(`${head('transfer-encoding: chunked\r\n')}zz\r\n{}\r\n0\r\n\r\n`);
   },
   'a reset mid-body': (socket) => {
-    socket.write(`${head('content-length: 100\r\n')}{"access_token":`, () => socket.resetAndDestroy());
+    socket.write(`${head('content-length: 100\r\n')}{"access_token":`, () =>
+      socket.resetAndDestroy(),
+    );
   },
   'a gzip body that does not decode': (socket) => {
     const body = Buffer.from('this is not gzip data at all');
-    socket.end(Buffer.concat([Buffer.from(head(`content-encoding: gzip\r\ncontent-length: ${body.length}\r\n`)), body]));
+    socket.end(
+      Buffer.concat([
+        Buffer.from(head(`content-encoding: gzip\r\ncontent-length: ${body.length}\r\n`)),
+        body,
+      ]),
+    );
   },
 };
 
 describe('requestImsToken with a broken response body', () => {
-  it.each(Object.entries(brokenReplies))('retries %s and reports a NetworkError', async (_name, reply) => {
-    const ims = await startRawServer((socket) => reply(socket));
-    servers.push(ims);
+  it.each(Object.entries(brokenReplies))(
+    'retries %s and reports a NetworkError',
+    async (_name, reply) => {
+      const ims = await startRawServer((socket) => reply(socket));
+      servers.push(ims);
 
-    const error = await rejection(requestImsToken(tokenRequest(ims.url)));
+      const error = await rejection(requestImsToken(tokenRequest(ims.url)));
 
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(error.message).toMatch(/^Response body from 127\.0\.0\.1:\d+ was cut off or invalid/);
-    expect(ims.hits).toBe(2);
-    expect(JSON.stringify(error)).not.toContain(SECRET);
-  });
+      expect(error).toBeInstanceOf(NetworkError);
+      expect(error.message).toMatch(/^Response body from 127\.0\.0\.1:\d+ was cut off or invalid/);
+      expect(ims.hits).toBe(2);
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+    },
+  );
 
   it('returns the token when the retry succeeds', async () => {
     const ims = await startRawServer((socket, _received, index) => {

@@ -4,7 +4,7 @@ import { setDebugSink } from './debug.js';
 import { ImsError, NetworkError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { echoRequest, type RawServer, startRawServer } from './test-raw-server.js';
-import { sendJson, startTestServer, type TestServer } from './test-server.js';
+import { rejection, sendJson, startTestServer, type TestServer } from './test-server.js';
 import { createTransport } from './transport.js';
 
 const SECRET = 'p8e-Echoed-Client-Secret-0123456789';
@@ -20,23 +20,18 @@ afterEach(async () => {
 function tokenRequest(url: string, overrides: Partial<ImsTokenRequest> = {}): ImsTokenRequest {
   return {
     url: `${url}/ims/token/v3`,
-    form: { grant_type: 'client_credentials', client_id: 'client-id', client_secret: SECRET, scope: 'openid' },
+    form: {
+      grant_type: 'client_credentials',
+      client_id: 'client-id',
+      client_secret: SECRET,
+      scope: 'openid',
+    },
     expiresInUnit: 'seconds',
     transport: createTransport({ env: {} }),
     backoff: { baseDelayMs: 1, maxDelayMs: 2 },
     maxRetries: 0,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-
-  throw new Error('expected a rejection');
 }
 
 /** Collects every form in which an error chain can reach a log: inspect, JSON and each link's stack. */
@@ -59,8 +54,14 @@ function expectAbsent(texts: readonly string[], secret: string): void {
   }
 }
 
-async function jsonServer(status: number, body: unknown, headers: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer((_request, response) => sendJson(response, status, body, headers));
+async function jsonServer(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<TestServer> {
+  const server = await startTestServer((_request, response) =>
+    sendJson(response, status, body, headers),
+  );
   servers.push(server);
   return server;
 }
@@ -93,7 +94,11 @@ describe('requestImsToken with an echoing IMS', () => {
   });
 
   it('keeps a code-shaped error code', async () => {
-    const ims = await jsonServer(401, { error: 'invalid_client', error_description: 'no' }, { 'x-request-id': 'abc-123:4' });
+    const ims = await jsonServer(
+      401,
+      { error: 'invalid_client', error_description: 'no' },
+      { 'x-request-id': 'abc-123:4' },
+    );
 
     const error = (await rejection(requestImsToken(tokenRequest(ims.url)))) as ImsError;
 
@@ -101,16 +106,19 @@ describe('requestImsToken with an echoing IMS', () => {
     expect(error.requestId).toBe('abc-123:4');
   });
 
-  it.each(['x-request-id', 'x-debug-id'])('drops a %s header that echoes the secret', async (header) => {
-    setDebugSink((line) => debugLines.push(line));
-    const ims = await jsonServer(400, { error: 'invalid_client' }, { [header]: `rid-${SECRET}` });
+  it.each(['x-request-id', 'x-debug-id'])(
+    'drops a %s header that echoes the secret',
+    async (header) => {
+      setDebugSink((line) => debugLines.push(line));
+      const ims = await jsonServer(400, { error: 'invalid_client' }, { [header]: `rid-${SECRET}` });
 
-    const error = (await rejection(requestImsToken(tokenRequest(ims.url)))) as ImsError;
+      const error = (await rejection(requestImsToken(tokenRequest(ims.url)))) as ImsError;
 
-    expect(error.code).toBe('invalid_client');
-    expect(error.requestId).toBeUndefined();
-    expectAbsent([...chainTexts(error), ...debugLines], SECRET);
-  });
+      expect(error.code).toBe('invalid_client');
+      expect(error.requestId).toBeUndefined();
+      expectAbsent([...chainTexts(error), ...debugLines], SECRET);
+    },
+  );
 
   it('drops a request id that is not id-shaped', async () => {
     const ims = await jsonServer(400, { error: 'invalid_client' }, { 'x-request-id': 'a b c' });
@@ -122,7 +130,11 @@ describe('requestImsToken with an echoing IMS', () => {
 
   it('keeps retried 5xx echoes out of debug lines', async () => {
     setDebugSink((line) => debugLines.push(line));
-    const ims = await jsonServer(503, { error: `${SECRET}`, message: SECRET }, { 'x-request-id': SECRET });
+    const ims = await jsonServer(
+      503,
+      { error: `${SECRET}`, message: SECRET },
+      { 'x-request-id': SECRET },
+    );
 
     const error = await rejection(requestImsToken(tokenRequest(ims.url, { maxRetries: 2 })));
 
@@ -165,7 +177,11 @@ describe('requestImsToken with a non-HTTP reply', () => {
 
     const error = await rejection(requestImsToken(tokenRequest(echo.url)));
     const names: string[] = [];
-    for (let link = error.cause as Error | undefined; link !== undefined; link = link.cause as Error | undefined) {
+    for (
+      let link = error.cause as Error | undefined;
+      link !== undefined;
+      link = link.cause as Error | undefined
+    ) {
       names.push(link.name);
       expect(Object.keys(link)).not.toContain('data');
     }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError, ImsError, NetworkError, TimeoutError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { MAX_RETRY_AFTER_MS } from './retry.js';
-import { sendJson, startTestServer, type TestServer } from './test-server.js';
+import { rejection, sendJson, startTestServer, type TestServer } from './test-server.js';
 import { createTransport } from './transport.js';
 
 const secret = 'p8e-very-secret-client-secret';
@@ -37,16 +37,6 @@ function tokenRequest(
     backoff: fastBackoff,
     ...overrides,
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-
-  throw new Error('expected a rejection');
 }
 
 function expectNoSecret(error: unknown): void {

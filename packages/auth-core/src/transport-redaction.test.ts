@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NetworkError, ProxyError } from './errors.js';
 import { sanitizeCause } from './redact.js';
 import { echoRequest, type RawServer, startRawServer } from './test-raw-server.js';
+import { rejection } from './test-server.js';
 import { createTransport, type Transport } from './transport.js';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.echoed-access-token.signature0123';
@@ -25,16 +26,6 @@ function transportFor(env: NodeJS.ProcessEnv = {}): Transport {
   const transport = createTransport({ env });
   transports.push(transport);
   return transport;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-
-  throw new Error('expected a rejection');
 }
 
 /** Collects every form in which an error chain can reach a log: inspect, JSON and each link's stack. */
@@ -147,7 +138,9 @@ describe('sanitizeCause', () => {
   });
 
   it('copies the members of an AggregateError', () => {
-    const members = [Object.assign(new Error('refused'), { code: 'ECONNREFUSED', address: '127.0.0.1' })];
+    const members = [
+      Object.assign(new Error('refused'), { code: 'ECONNREFUSED', address: '127.0.0.1' }),
+    ];
 
     const copy = sanitizeCause(new AggregateError(members, 'all failed')) as AggregateError;
 
@@ -203,7 +196,9 @@ describe('a request error that is not a network failure', () => {
     });
     transports.push(transport);
 
-    const error = await rejection(transport.fetch('http://127.0.0.1:1/', { headers: { Authorization: `Bearer ${TOKEN}` } }));
+    const error = await rejection(
+      transport.fetch('http://127.0.0.1:1/', { headers: { Authorization: `Bearer ${TOKEN}` } }),
+    );
 
     expect(error).toBe(original);
   });

@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CertificateError, ConfigurationError, NetworkError, ProxyError } from './errors.js';
-import { startTestServer, type TestServer } from './test-server.js';
+import { rejection, startTestServer, type TestServer } from './test-server.js';
 import {
   generateCertificates,
   PROXIED_HOST,
@@ -50,16 +50,6 @@ function transportOf(options: Parameters<typeof createTransport>[0]): Transport 
   const transport = createTransport(options);
   cleanups.push(() => transport.close());
   return transport;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-
-  throw new Error('expected a rejection');
 }
 
 async function okServer(): Promise<TestServer> {

@@ -47,6 +47,11 @@ const BAD_CONFIGS: [string, () => unknown, string[]][] = [
   ['fractional retries', () => jwtConfig({ retries: 1.5 }, {}), ['server.retries in connector-umapi.yml']],
   ['a text ssl_verify', () => jwtConfig({ ssl_verify: 'maybe' }, {}), ['server.ssl_verify in connector-umapi.yml', 'True or False']],
   ['an OS keychain reference', () => jwtConfig({}, { secure_client_secret_key: 'umapi' }), ['enterprise.secure_client_secret_key in connector-umapi.yml', 'keychain']],
+  [
+    'a JWT endpoint left in an OAuth config',
+    () => jwtConfig({ auth_endpoint: '/ims/exchange/jwt' }, { tech_acct_id: null, priv_key_path: null }),
+    ['server.auth_endpoint in connector-umapi.yml: is the JWT exchange endpoint', '/ims/token/v3; remove this setting'],
+  ],
   ['an unknown authentication method', () => ({ ...jwtConfig({}, {}), authentication_method: 'saml' }), ['authentication_method in connector-umapi.yml', 'oauth or jwt']],
   ['invalid YAML', () => 'server:\n  host: [unclosed\n', ['--config', 'not valid YAML at line 3, column 1']],
   ['a list instead of a mapping', () => '- server\n- enterprise\n', ['--config', 'mapping']],

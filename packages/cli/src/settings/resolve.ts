@@ -86,6 +86,9 @@ export async function resolveSettings(
 
   const endpoint = buildUmapiEndpoint(raw.host, raw.endpointPath, problems);
   const authEndpoint = strategy === 'jwt' ? (raw.authEndpoint ?? raw.jwtEndpoint) : raw.authEndpoint;
+  if (strategy === 'oauth') {
+    rejectJwtEndpoint(authEndpoint, problems);
+  }
 
   if (problems.length > 0 || endpoint === undefined) {
     const { clientId, clientSecret, orgId, techAcctId, passphrase, authHost, sslVerify } = raw;
@@ -125,6 +128,27 @@ export async function resolveSettings(
     sslVerify: raw.sslVerify?.value,
     raw,
   };
+}
+
+// The JWT exchange paths IMS serves, with or without a version and a trailing slash.
+const JWT_EXCHANGE_PATH = /\/ims\/exchange\/(?:v\d+\/)?jwt\/?$/i;
+
+/**
+ * Rejects a JWT exchange endpoint left over in an OAuth configuration. Sent
+ * there, an OAuth token request gets an `invalid_request` error about a
+ * missing `jwt_token`, which does not point at the setting to remove.
+ */
+function rejectJwtEndpoint(authEndpoint: Setting<string> | undefined, problems: ConfigurationProblem[]): void {
+  if (authEndpoint === undefined || !JWT_EXCHANGE_PATH.test(authEndpoint.value.trim())) {
+    return;
+  }
+
+  problems.push({
+    field: authEndpoint.source,
+    message:
+      'is the JWT exchange endpoint, but without a technical account ID and private key the credential is OAuth server-to-server, ' +
+      'which uses /ims/token/v3; remove this setting',
+  });
 }
 
 function chooseStrategy(raw: RawSettings, problems: ConfigurationProblem[]): Strategy {

@@ -97,9 +97,18 @@ describe('JWTAuth clock skew', () => {
     expect(ims.exchanges.map((exchange) => exchange.outcome)).toEqual(['fault', 'fault', 'issued']);
   });
 
-  it('does not retry within a minute of skew', async () => {
+  it('re-signs for a local clock 45 s ahead', async () => {
     const auth = new JWTAuth(await ims.createJwtCredentials());
-    ims.setNow(Date.now() + 30_000);
+    ims.setNow(Date.now() - 45_000);
+
+    await auth.getAccessToken();
+
+    expect(ims.exchanges.map((exchange) => exchange.outcome)).toEqual(['rejected', 'issued']);
+  });
+
+  it('does not retry within 5 seconds of skew', async () => {
+    const auth = new JWTAuth(await ims.createJwtCredentials());
+    ims.setNow(Date.now() + 2_000);
     ims.failNext(EXPIRED);
 
     const error = await auth.getAccessToken().catch((caught: unknown) => caught);

@@ -20,9 +20,14 @@ describe('ClockSkew', () => {
     expect(clock.proposeCorrection(imsError('invalid_token', localNow - 600_000))).toBe(-600_000);
   });
 
-  it('ignores a difference within a minute', () => {
+  it('ignores a difference within 5 seconds', () => {
     const clock = new ClockSkew(() => localNow);
-    expect(clock.proposeCorrection(imsError('invalid_token', localNow + 60_000))).toBeUndefined();
+    expect(clock.proposeCorrection(imsError('invalid_token', localNow + 5_000))).toBeUndefined();
+  });
+
+  it('corrects a difference under a minute', () => {
+    const clock = new ClockSkew(() => localNow);
+    expect(clock.proposeCorrection(imsError('invalid_token', localNow - 45_000))).toBe(-45_000);
   });
 
   it('ignores other IMS errors', () => {
@@ -40,7 +45,7 @@ describe('ClockSkew', () => {
     const clock = new ClockSkew(() => localNow);
     clock.accept(-600_000);
     expect(clock.offsetMs).toBe(-600_000);
-    expect(clock.proposeCorrection(imsError('invalid_token', localNow - 590_000))).toBeUndefined();
+    expect(clock.proposeCorrection(imsError('invalid_token', localNow - 597_000))).toBeUndefined();
     expect(clock.proposeCorrection(imsError('invalid_token', localNow))).toBe(0);
   });
 });

@@ -1,7 +1,13 @@
 import { ImsError } from '@umapi/auth-core';
 
-/** How far the IMS `Date` header may differ from the local clock before the assertion is re-signed, in milliseconds. */
-export const CLOCK_SKEW_TOLERANCE_MS = 60_000;
+/**
+ * How far the IMS `Date` header may differ from the local clock before a
+ * rejected assertion is re-signed, in milliseconds. IMS only reaches this
+ * check after it rejected the assertion's times, so any offset beyond the
+ * header's one-second resolution and network delay is worth correcting: a
+ * server that accepts 30 s of skew rejects a clock 45 s ahead.
+ */
+export const CLOCK_SKEW_TOLERANCE_MS = 5_000;
 
 /**
  * IMS error codes that a badly set local clock can cause: an assertion whose

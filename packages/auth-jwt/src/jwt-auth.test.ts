@@ -160,8 +160,8 @@ describe('JWTAuth IMS rejections', () => {
     const tolerance = ims.clockToleranceMs;
     ims.clockToleranceMs = 0;
 
-    // 30 seconds is inside the clock-skew tolerance, so the error is not retried.
-    ims.advance(30_000);
+    // 3 seconds is past the 1-second lifetime but inside the clock-skew tolerance, so the error is not retried.
+    ims.advance(3_000);
     try {
       const error = await auth.getAccessToken().catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ImsError);
@@ -170,7 +170,7 @@ describe('JWTAuth IMS rejections', () => {
       expect((error as ImsError).message).not.toMatch(/local clock/);
       expect(ims.exchanges).toHaveLength(1);
     } finally {
-      ims.advance(-30_000);
+      ims.advance(-3_000);
       ims.clockToleranceMs = tolerance;
     }
   });

@@ -62,6 +62,19 @@ describe('OAuth server-to-server token endpoint', () => {
     });
   });
 
+  it('rejects Basic and form secrets together', async () => {
+    const basic = Buffer.from(`${credentials.clientId}:wrong`).toString('base64');
+    const response = await postForm(
+      `${ims.url}/ims/token/v3`,
+      form({}),
+      'urlencoded',
+      { authorization: `Basic ${basic}` },
+    );
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toBe('invalid_request');
+  });
+
   it('rejects a wrong secret in HTTP Basic', async () => {
     const basic = Buffer.from(`${credentials.clientId}:wrong`).toString('base64');
     const response = await postForm(

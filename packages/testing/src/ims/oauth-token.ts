@@ -21,6 +21,17 @@ export async function issueClientCredentialsToken(
   const clientId = fields.get('client_id') || basic?.clientId;
   const clientSecret = fields.get('client_secret') || basic?.clientSecret;
 
+  // RFC 6749, section 2.3: a client must not use more than one authentication
+  // method in a request, so a server cannot pick one of two disagreeing secrets.
+  if (basic !== undefined && fields.has('client_secret')) {
+    return imsError(
+      400,
+      'invalid_request',
+      'Send the client secret either in the Authorization header or in the form, not in both',
+      clientId,
+    );
+  }
+
   if (!grantType) {
     return imsError(400, 'invalid_request', 'Missing required parameter: grant_type', clientId);
   }

@@ -22,8 +22,8 @@ import { type JWTAuthOptions, type JWTAuthSettings, resolveJwtAuthOptions } from
  * assertion with the credential's private key and exchanges it at IMS for an
  * access token, which is cached and refreshed before it expires.
  *
- * NOTE: Adobe retired service-account (JWT) credentials: end of life was
- * 30 June 2025 and the remaining ones stop working by 1 March 2026, converted to
+ * NOTE: Adobe retired service-account (JWT) credentials. End of life was
+ * 30 June 2025, and by 1 March 2026 the remaining ones were converted to
  * OAuth server-to-server credentials with the same client ID. New integrations
  * should use `OAuthS2S` from `@umapi/auth-oauth`.
  *

@@ -4,6 +4,12 @@ export interface PendingCall {
   end(): void;
 }
 
+/** The one 'abort' listener on a caller's signal and the calls it aborts. */
+interface SignalLink {
+  onAbort: () => void;
+  controllers: Set<AbortController>;
+}
+
 /**
  * The calls in progress of one connection, so that `close()` can stop them.
  *
@@ -12,9 +18,15 @@ export interface PendingCall {
  * signal for the whole connection, means aborting reaches only this
  * connection's waits in the rate limiter that connections with the same
  * client ID share.
+ *
+ * Calls that share a caller's signal share one 'abort' listener on it, which
+ * is removed when the last of them ends. One listener per call would make
+ * Node.js print MaxListenersExceededWarning once more than 10 calls run
+ * with one signal.
  */
 export class PendingCalls {
   readonly #controllers = new Map<AbortController, string>();
+  readonly #links = new WeakMap<AbortSignal, SignalLink>();
 
   /**
    * Registers a call.
@@ -24,11 +36,10 @@ export class PendingCalls {
    */
   start(requestLabel: string, signal: AbortSignal | undefined): PendingCall {
     const controller = new AbortController();
-    const abortCall = () => controller.abort(signal?.reason);
     if (signal?.aborted) {
-      abortCall();
-    } else {
-      signal?.addEventListener('abort', abortCall, { once: true });
+      controller.abort(signal.reason);
+    } else if (signal !== undefined) {
+      this.#link(signal, controller);
     }
 
     this.#controllers.set(controller, requestLabel);
@@ -36,7 +47,9 @@ export class PendingCalls {
       signal: controller.signal,
       end: () => {
         this.#controllers.delete(controller);
-        signal?.removeEventListener('abort', abortCall);
+        if (signal !== undefined) {
+          this.#unlink(signal, controller);
+        }
       },
     };
   }
@@ -48,5 +61,37 @@ export class PendingCalls {
     }
 
     this.#controllers.clear();
+  }
+
+  #link(signal: AbortSignal, controller: AbortController): void {
+    const existing = this.#links.get(signal);
+    if (existing !== undefined) {
+      existing.controllers.add(controller);
+      return;
+    }
+
+    const link: SignalLink = {
+      controllers: new Set([controller]),
+      onAbort: () => {
+        this.#links.delete(signal);
+        for (const linked of link.controllers) {
+          linked.abort(signal.reason);
+        }
+      },
+    };
+    this.#links.set(signal, link);
+    signal.addEventListener('abort', link.onAbort, { once: true });
+  }
+
+  #unlink(signal: AbortSignal, controller: AbortController): void {
+    const link = this.#links.get(signal);
+    if (link === undefined || !link.controllers.delete(controller)) {
+      return;
+    }
+
+    if (link.controllers.size === 0) {
+      this.#links.delete(signal);
+      signal.removeEventListener('abort', link.onAbort);
+    }
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '@umapi/auth-core';
 import { UnavailableError } from './errors.js';
 import type { ConnectionLogger } from './options.js';
-import type { EndpointClass, RateLimiter } from './rate-limit/index.js';
+import { type EndpointClass, PauseTooLongError, type RateLimiter } from './rate-limit/index.js';
 import { redactText } from './redact.js';
 import {
   type AttemptOutcome,
@@ -58,9 +58,11 @@ interface RetryableFailure {
  *
  * Retries 429, 502, 503, 504, timeouts and network errors up to `maxRetries`
  * times, waiting as `Retry-After` advises or with exponential backoff. Every
- * attempt sends the same body, which is safe for UMAPI actions because the
- * steps the builder emits can be replayed. A 401 drops the cached token and
- * tries once more with a new one, outside the retry count.
+ * attempt sends the same body. When the first attempt ran and only its
+ * response was lost, a replayed `removeFromOrg`, `update({ email })` or group
+ * rename reports `error.user.nonexistent` or `error.group.not_found` although
+ * it was applied. The other builder steps give the same result when replayed.
+ * A 401 drops the cached token and tries once more with a new one, outside the retry count.
  *
  * @param onAttempt - Called just before each attempt is handed to fetch, so a caller can
  *   tell a request that failed before anything went out (token, budget wait, abort) from one
@@ -106,7 +108,24 @@ export async function sendWithRetries(
     rejectedToken = undefined;
 
     if (endpointClass !== undefined) {
-      await settings.limiter.acquire(endpointClass, signal);
+      try {
+        // A 429 pause that starts while this call waits, longer than
+        // maxRetryWaitMs, fails it at once, as it would a call that starts then.
+        await settings.limiter.acquire(endpointClass, signal, settings.maxRetryWaitMs);
+      } catch (error) {
+        if (error instanceof PauseTooLongError) {
+          throw classPaused(
+            request,
+            endpointClass,
+            error.pauseMs,
+            attempts,
+            Date.now() - startedAt,
+            settings.maxRetryWaitMs,
+          );
+        }
+
+        throw error;
+      }
     }
 
     const requestId = settings.nextRequestId();

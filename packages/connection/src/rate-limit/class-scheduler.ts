@@ -25,8 +25,27 @@ export interface ClassStats {
   requestsPerMinute: number | false;
 }
 
+/**
+ * The rejection of a wait for a slot when the class is paused by a 429 for
+ * longer than the waiter accepts. The retry loop turns it into an `UnavailableError`.
+ */
+export class PauseTooLongError extends Error {
+  /** Milliseconds until the pause ends, measured when the wait was rejected. */
+  readonly pauseMs: number;
+
+  constructor(className: string, pauseMs: number, maxPauseMs: number) {
+    super(
+      `${className} requests are paused for ${pauseMs} ms, longer than the ${maxPauseMs} ms this wait accepts`,
+    );
+    this.name = 'PauseTooLongError';
+    this.pauseMs = pauseMs;
+  }
+}
+
 interface Waiter {
   enqueuedAt: number;
+  /** The longest 429 pause this waiter sleeps through. A longer one rejects it. */
+  maxPauseMs: number;
   resolve: () => void;
   reject: (reason: unknown) => void;
   signal: AbortSignal | undefined;
@@ -102,10 +121,21 @@ export class ClassScheduler {
     this.pump();
   }
 
-  /** Waits for a slot. Rejects with `signal.reason` when the signal aborts, leaving no timer. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits for a slot. Rejects with `signal.reason` when the signal aborts, leaving no timer.
+   *
+   * @param maxPauseMs - The longest 429 pause, in milliseconds, to wait through. When a pause
+   *   in effect, or one that starts or is extended during the wait, ends further away than
+   *   this, the wait rejects at once with {@link PauseTooLongError}. Default: no bound.
+   */
+  acquire(signal?: AbortSignal, maxPauseMs = Number.POSITIVE_INFINITY): Promise<void> {
     if (signal?.aborted) {
       return Promise.reject(signal.reason);
+    }
+
+    const pauseMs = this.pauseRemainingMs();
+    if (pauseMs > maxPauseMs) {
+      return Promise.reject(new PauseTooLongError(this.name, pauseMs, maxPauseMs));
     }
 
     const now = Date.now();
@@ -115,10 +145,17 @@ export class ClassScheduler {
     }
 
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { enqueuedAt: now, resolve, reject, signal, onAbort: undefined };
+      const waiter: Waiter = {
+        enqueuedAt: now,
+        maxPauseMs,
+        resolve,
+        reject,
+        signal,
+        onAbort: undefined,
+      };
 
       if (signal) {
-        waiter.onAbort = () => this.abandon(waiter);
+        waiter.onAbort = () => this.abandon(waiter, signal.reason);
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
 
@@ -143,6 +180,7 @@ export class ClassScheduler {
         ? Math.min(retryAfterMs, MAX_RETRY_AFTER_MS)
         : 0;
     this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+    this.rejectImpatientWaiters(now);
 
     // Requests sent together often come back 429 together; only the first of
     // them steps the rate down, so one throttling event halves it once.
@@ -290,7 +328,20 @@ export class ClassScheduler {
     }
   }
 
-  private abandon(waiter: Waiter): void {
+  /**
+   * Rejects the waiters whose bound the current pause exceeds. Connections
+   * that share this scheduler may each accept a different pause, so the
+   * others keep their place in the queue.
+   */
+  private rejectImpatientWaiters(now: number): void {
+    const pauseMs = this.pausedUntil - now;
+    const impatient = this.waiters.filter((waiter) => pauseMs > waiter.maxPauseMs);
+    for (const waiter of impatient) {
+      this.abandon(waiter, new PauseTooLongError(this.name, pauseMs, waiter.maxPauseMs));
+    }
+  }
+
+  private abandon(waiter: Waiter, reason: unknown): void {
     const index = this.waiters.indexOf(waiter);
     if (index === -1) {
       return;
@@ -298,7 +349,7 @@ export class ClassScheduler {
 
     this.waiters.splice(index, 1);
     this.release(waiter, Date.now());
-    waiter.reject(waiter.signal?.reason);
+    waiter.reject(reason);
 
     if (this.waiters.length === 0) {
       this.clearTimer();

@@ -1,4 +1,4 @@
-export type { ClassStats } from './class-scheduler.js';
+export { type ClassStats, PauseTooLongError } from './class-scheduler.js';
 export { classifyRequest } from './classify.js';
 export {
   type Budgets,

@@ -1,5 +1,8 @@
 import { MAX_RETRY_AFTER_MS, MAX_TIMER_DELAY_MS } from '@umapi/auth-core';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+// The debug sink is internal to auth-core, so the test reaches it by path.
+import { setDebugSink } from '../../../auth-core/src/debug.js';
+import { PauseTooLongError } from './class-scheduler.js';
 import { classifyRequest } from './classify.js';
 import type { EndpointClass } from './options.js';
 import { clearRateLimiters, getRateLimiter } from './registry.js';
@@ -187,6 +190,30 @@ describe('sharing', () => {
     expect(limiter.stats().users.requestsPerMinute).toBe(false);
   });
 
+  it('logs budgets a caller without options inherits', () => {
+    const lines: string[] = [];
+    setDebugSink((line) => lines.push(line));
+    onTestFinished(() => setDebugSink(undefined));
+    getRateLimiter('client-inherit', { users: false });
+
+    getRateLimiter('client-inherit');
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('users not scheduled');
+    expect(lines[0]).not.toContain('groups');
+  });
+
+  it('logs nothing for a caller that gets the defaults', () => {
+    const lines: string[] = [];
+    setDebugSink((line) => lines.push(line));
+    onTestFinished(() => setDebugSink(undefined));
+    getRateLimiter('client-defaults');
+
+    getRateLimiter('client-defaults');
+
+    expect(lines).toEqual([]);
+  });
+
   it('rejects an empty client ID', () => {
     expect(() => getRateLimiter('')).toThrow(/clientId/);
   });
@@ -298,6 +325,65 @@ describe('throttling', () => {
     limiter.onThrottled('users', Number.NaN);
 
     expect(limiter.pauseRemainingMs?.('users')).toBe(0);
+  });
+});
+
+describe('pause bound', () => {
+  /** Returns a limiter with a burst of one users request, already taken, so that the next acquisitions queue. */
+  async function busyLimiter(clientId: string): Promise<ReturnType<typeof getRateLimiter>> {
+    const limiter = getRateLimiter(clientId, { users: 5 });
+    await limiter.acquire('users');
+    return limiter;
+  }
+
+  it('rejects queued waiters when a longer pause starts', async () => {
+    const limiter = await busyLimiter('client-bound-queued');
+    const waits = Array.from({ length: 4 }, () =>
+      limiter.acquire('users', undefined, 2_000).then(
+        () => 'granted',
+        (error: unknown) => error,
+      ),
+    );
+
+    limiter.onThrottled('users', 30_000);
+    const outcomes = await Promise.all(waits);
+
+    for (const outcome of outcomes) {
+      expect(outcome).toBeInstanceOf(PauseTooLongError);
+      expect((outcome as PauseTooLongError).pauseMs).toBe(30_000);
+    }
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps waiters whose bound the pause fits', async () => {
+    const limiter = await busyLimiter('client-bound-mixed');
+    let patient: string | undefined;
+    const impatient = limiter.acquire('users', undefined, 2_000).catch((error: unknown) => error);
+    void limiter.acquire('users', undefined, 60_000).then(() => {
+      patient = 'granted';
+    });
+    void limiter.acquire('users').then(() => {
+      patient ??= 'unbounded first';
+    });
+
+    limiter.onThrottled('users', 30_000);
+
+    expect(await impatient).toBeInstanceOf(PauseTooLongError);
+    await vi.advanceTimersByTimeAsync(29_999);
+    expect(patient).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(MINUTE);
+    expect(patient).toBe('granted');
+  });
+
+  it('rejects a new wait during a longer pause', async () => {
+    const limiter = getRateLimiter('client-bound-new');
+    await limiter.acquire('users');
+    limiter.onThrottled('users', 30_000);
+
+    await expect(limiter.acquire('users', undefined, 2_000)).rejects.toBeInstanceOf(
+      PauseTooLongError,
+    );
+    expect(limiter.stats().users.requests).toBe(1);
   });
 });
 

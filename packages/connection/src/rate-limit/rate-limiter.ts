@@ -10,9 +10,12 @@ export interface RateLimiter {
    * Waits until a request of the class may be sent. Call it once per attempt,
    * right before the request goes out.
    *
+   * @param maxPauseMs - The longest 429 pause, in milliseconds, the caller waits through. Default: no bound.
    * @throws The signal's `reason` when the signal aborts during the wait (no timer is left behind).
+   * @throws PauseTooLongError when a 429 pause of the class, in effect or starting during
+   *   the wait, ends more than `maxPauseMs` from now.
    */
-  acquire(endpointClass: EndpointClass, signal?: AbortSignal): Promise<void>;
+  acquire(endpointClass: EndpointClass, signal?: AbortSignal, maxPauseMs?: number): Promise<void>;
   /**
    * Reports a 429: the whole class pauses for `retryAfterMs` milliseconds and its
    * rate is halved (once per burst of 429s), then recovers with {@link RateLimiter.onSuccess}.
@@ -45,8 +48,8 @@ export class SchedulingRateLimiter implements RateLimiter {
     };
   }
 
-  acquire(endpointClass: EndpointClass, signal?: AbortSignal): Promise<void> {
-    return this.scheduler(endpointClass).acquire(signal);
+  acquire(endpointClass: EndpointClass, signal?: AbortSignal, maxPauseMs?: number): Promise<void> {
+    return this.scheduler(endpointClass).acquire(signal, maxPauseMs);
   }
 
   onThrottled(endpointClass: EndpointClass, retryAfterMs: number): void {

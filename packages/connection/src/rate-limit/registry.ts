@@ -2,6 +2,7 @@ import { ConfigurationError, debug } from '@umapi/auth-core';
 import type { SchedulerTiming } from './class-scheduler.js';
 import {
   type Budgets,
+  DEFAULT_BUDGETS,
   ENDPOINT_CLASSES,
   lowerBudget,
   type RateLimitOptions,
@@ -22,7 +23,8 @@ const limiters = new Map<string, SchedulingRateLimiter>();
  * each class keeps the lower of the two budgets, and `false` (not scheduled)
  * counts as the highest. The server enforces one budget per client ID, and
  * the lower one is the one that avoids 429s. Such a change is written
- * to the debug log (`NODE_DEBUG=umapi`). Omitted options change nothing.
+ * to the debug log (`NODE_DEBUG=umapi`). Omitted options change nothing, and
+ * when the shared budgets then differ from the defaults, the debug log names them.
  *
  * The first call fixes the timing. A later call may leave `timing` out, or
  * pass one that resolves to the same window and margin.
@@ -74,9 +76,37 @@ export function getRateLimiter(
 
   if (options !== undefined) {
     adjustBudgets(existing, requested, clientId);
+  } else {
+    reportInheritedBudgets(existing, clientId);
   }
 
   return existing;
+}
+
+/**
+ * Writes a debug line when a caller that passed no budgets gets shared budgets
+ * other than the defaults, such as a class turned off by the first connection.
+ */
+function reportInheritedBudgets(limiter: SchedulingRateLimiter, clientId: string): void {
+  const current = limiter.budgets();
+  const differing = ENDPOINT_CLASSES.filter(
+    (endpointClass) => current[endpointClass] !== DEFAULT_BUDGETS[endpointClass],
+  );
+  if (differing.length === 0) {
+    return;
+  }
+
+  debug(
+    'rate limit: client %s… shared with an earlier connection, so a connection without rateLimits uses its budgets: %s',
+    clientId.slice(0, 6),
+    differing
+      .map((endpointClass) => `${endpointClass} ${describeBudget(current[endpointClass])}`)
+      .join(', '),
+  );
+}
+
+function describeBudget(budget: number | false): string {
+  return budget === false ? 'not scheduled' : `${budget}/min`;
 }
 
 function adjustBudgets(limiter: SchedulingRateLimiter, requested: Budgets, clientId: string): void {

@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NetworkError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { type RawServer, startRawServer } from './test-raw-server.js';
-import { rejection } from './test-server.js';
-import { createTransport } from './transport.js';
+import { oauthTokenRequest, rejection } from './test-server.js';
 
 const SECRET = 'p8e-Body-Test-Client-Secret-0123';
 const GOOD_BODY = JSON.stringify({
@@ -19,20 +18,7 @@ afterEach(async () => {
 });
 
 function tokenRequest(url: string, overrides: Partial<ImsTokenRequest> = {}): ImsTokenRequest {
-  return {
-    url: `${url}/ims/token/v3`,
-    form: {
-      grant_type: 'client_credentials',
-      client_id: 'client-id',
-      client_secret: SECRET,
-      scope: 'openid',
-    },
-    expiresInUnit: 'seconds',
-    transport: createTransport({ env: {} }),
-    backoff: { baseDelayMs: 1, maxDelayMs: 2 },
-    maxRetries: 1,
-    ...overrides,
-  };
+  return oauthTokenRequest(url, SECRET, { maxRetries: 1, ...overrides });
 }
 
 function head(headers: string): string {

@@ -4,8 +4,13 @@ import { setDebugSink } from './debug.js';
 import { ImsError, NetworkError } from './errors.js';
 import { type ImsTokenRequest, requestImsToken } from './ims-client.js';
 import { echoRequest, type RawServer, startRawServer } from './test-raw-server.js';
-import { rejection, sendJson, startTestServer, type TestServer } from './test-server.js';
-import { createTransport } from './transport.js';
+import {
+  oauthTokenRequest,
+  rejection,
+  sendJson,
+  startTestServer,
+  type TestServer,
+} from './test-server.js';
 
 const SECRET = 'p8e-Echoed-Client-Secret-0123456789';
 const servers: Array<TestServer | RawServer> = [];
@@ -18,20 +23,7 @@ afterEach(async () => {
 });
 
 function tokenRequest(url: string, overrides: Partial<ImsTokenRequest> = {}): ImsTokenRequest {
-  return {
-    url: `${url}/ims/token/v3`,
-    form: {
-      grant_type: 'client_credentials',
-      client_id: 'client-id',
-      client_secret: SECRET,
-      scope: 'openid',
-    },
-    expiresInUnit: 'seconds',
-    transport: createTransport({ env: {} }),
-    backoff: { baseDelayMs: 1, maxDelayMs: 2 },
-    maxRetries: 0,
-    ...overrides,
-  };
+  return oauthTokenRequest(url, SECRET, { maxRetries: 0, ...overrides });
 }
 
 /** Collects every form in which an error chain can reach a log: inspect, JSON and each link's stack. */

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ImsTokenRequest } from './ims-client.js';
+import { createTransport } from './transport.js';
 
 /** A request a test server received, with its body read in full. */
 export interface ReceivedRequest {
@@ -71,4 +73,28 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
 
   throw new Error('expected a rejection');
+}
+
+/**
+ * Builds an OAuth token request to `origin` with a fast backoff, for tests
+ * that check how `requestImsToken` handles what a server sends back.
+ */
+export function oauthTokenRequest(
+  origin: string,
+  clientSecret: string,
+  overrides: Partial<ImsTokenRequest> = {},
+): ImsTokenRequest {
+  return {
+    url: `${origin}/ims/token/v3`,
+    form: {
+      grant_type: 'client_credentials',
+      client_id: 'client-id',
+      client_secret: clientSecret,
+      scope: 'openid',
+    },
+    expiresInUnit: 'seconds',
+    transport: createTransport({ env: {} }),
+    backoff: { baseDelayMs: 1, maxDelayMs: 2 },
+    ...overrides,
+  };
 }

@@ -612,9 +612,9 @@ function describeUserMismatch(user: Record<string, unknown>, lookup: string): st
     return "the 'user' object has no email";
   }
 
-  const wanted = lookup.toLowerCase();
+  const expected = lookup.toLowerCase();
   const username = typeof user.username === 'string' ? user.username.toLowerCase() : undefined;
-  if (email.trim().toLowerCase() !== wanted && username !== wanted) {
+  if (email.trim().toLowerCase() !== expected && username !== expected) {
     return "the 'user' object is another user: neither its email nor its username is the one looked up";
   }
 

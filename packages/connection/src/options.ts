@@ -306,14 +306,14 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
     return undefined;
   }
 
-  const shown = describeEndpoint(text);
+  const description = describeEndpoint(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
     check.report(
       'endpoint',
-      `is not a valid URL (got ${shown}); use one such as ${CONNECTION_DEFAULTS.endpoint}`,
+      `is not a valid URL (got ${description}); use one such as ${CONNECTION_DEFAULTS.endpoint}`,
     );
     return undefined;
   }
@@ -335,7 +335,7 @@ function resolveEndpoint(check: OptionChecker): string | undefined {
     const origin = quoteValue(url.origin) === undefined ? '<origin>' : url.origin;
     check.report(
       'endpoint',
-      `has no path (got ${shown}). Use the form <origin>/v2/usermanagement, here ${origin}/v2/usermanagement`,
+      `has no path (got ${description}). Use the form <origin>/v2/usermanagement, here ${origin}/v2/usermanagement`,
     );
     return undefined;
   }

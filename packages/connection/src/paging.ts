@@ -27,10 +27,11 @@ export interface ListingSpec {
  * because the directory can grow during the listing.
  *
  * A 404 on the first page yields nothing only for a filtered listing (users of
- * a group or a domain) whose 404 body is UMAPI's JSON error, with a `result`
- * code, which UMAPI returns for a group that does not exist. Any other 404, such as
- * a proxy's HTML page or the 404 of a mistyped endpoint, is a `ListingError`,
- * because an empty listing would tell a sync that the org has no users.
+ * a group or a domain). Its body must also be UMAPI's JSON error with a
+ * `result` code, as UMAPI returns for a group that does not exist. Any other
+ * 404, such as a proxy's HTML page or the 404 of a mistyped endpoint, is a
+ * `ListingError`, because an empty listing would tell a sync that the org has
+ * no users.
  *
  * @throws ListingError naming the page, with the request's error as `cause`.
  * @throws The signal's reason when the caller aborts.
@@ -176,9 +177,9 @@ async function fetchListingPage(
 }
 
 /**
- * Tells whether a first-page error is UMAPI's "no match" answer: a 404 whose
- * body is a JSON object with an error code in `result`, as UMAPI sends for a
- * group that does not exist. An HTML or empty 404 comes from something else.
+ * Checks whether a first-page error is UMAPI's "no match" response: a 404
+ * whose body is a JSON object with an error code in `result`, as UMAPI sends
+ * for a group that does not exist. An HTML or empty 404 comes from elsewhere.
  * NOTE: a server that sends this JSON shape for a wrong path, as the fake
  * UMAPI does, still makes a filtered listing empty.
  */

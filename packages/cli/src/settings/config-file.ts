@@ -31,8 +31,6 @@ type Section = Record<string, unknown>;
 const MIN_TIMEOUT_SECONDS = 1;
 const MAX_TIMEOUT_SECONDS = 3600;
 
-// Checking Connection's bound here names the config key in the message instead of the option.
-
 // Keys of the User Sync Tool's connector-umapi.yml. `auth_host` and
 // `auth_endpoint` replaced `ims_host` and `ims_endpoint_jwt` in newer versions
 // of the tool, and `integration:` replaced `enterprise:`; both spellings occur
@@ -159,6 +157,7 @@ function readServer(reader: SectionReader, server: Section, settings: RawSetting
 
   readTimeout(reader, server, settings);
 
+  // Connection checks the same bound, but checking it here names the config key in the message.
   const retries = reader.number(server, 'retries', 'server', `a whole number from 0 to ${MAX_RETRIES}`);
   if (retries !== undefined) {
     if (Number.isInteger(retries.value) && retries.value >= 0 && retries.value <= MAX_RETRIES) {

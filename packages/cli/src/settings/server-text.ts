@@ -4,7 +4,7 @@ import type { RawSettings } from './setting.js';
 /** The settings that name a host or an endpoint path, which `check` prints once they are valid. */
 const SERVER_TEXT_SETTINGS = ['host', 'endpointPath', 'authHost', 'authEndpoint', 'jwtEndpoint'] as const;
 
-/** Longest host name DNS allows (RFC 1035), and a path limit far above UMAPI's and IMS's paths. */
+/** Maximum host name length DNS allows (RFC 1035), and a path limit far above UMAPI's and IMS's paths. */
 const MAX_HOST_LENGTH = 253;
 const MAX_PATH_LENGTH = 255;
 

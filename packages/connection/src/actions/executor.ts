@@ -194,8 +194,8 @@ interface QueuedPiece extends ActionPiece {
    */
   subjectKeys: string[];
   /**
-   * What the entry names without acting on it, lower case: the groups of a
-   * user entry's add and remove steps, or the users of a group entry's.
+   * Names the entry uses without acting on them, in lower case: the groups of
+   * a user entry's add and remove steps, or the users of a group entry's.
    * An entry never shares a request with an entry that acts on one of these.
    */
   memberKeys: string[];
